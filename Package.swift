@@ -1,0 +1,119 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "admiral",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "admiral", targets: ["admiral"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // Layer 0: domain types with AWS JSON shapes. Foundation only.
+        .target(
+            name: "AdmiralModel",
+            swiftSettings: swiftSettings
+        ),
+        // Layer 1: the AWS wire, independent of ECS.
+        .target(
+            name: "AWSWire",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Layer 1: persistence.
+        .target(
+            name: "AdmiralStore",
+            dependencies: [
+                "AdmiralModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Layer 2: domain services and controllers.
+        .target(
+            name: "AdmiralControlPlane",
+            dependencies: [
+                "AdmiralModel",
+                "AdmiralStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Layer 3: the Hummingbird application.
+        .target(
+            name: "AdmiralAPI",
+            dependencies: [
+                "AdmiralModel",
+                "AWSWire",
+                "AdmiralControlPlane",
+                "AdmiralStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Layer 4: the executable.
+        .executableTarget(
+            name: "admiral",
+            dependencies: [
+                "AdmiralAPI",
+                "AdmiralControlPlane",
+                "AdmiralStore",
+                "AdmiralModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AdmiralModelTests",
+            dependencies: ["AdmiralModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AWSWireTests",
+            dependencies: ["AWSWire"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AdmiralStoreTests",
+            dependencies: ["AdmiralStore", "AdmiralModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AdmiralAPITests",
+            dependencies: [
+                "AdmiralAPI", "AWSWire", "AdmiralModel", "AdmiralStore", "AdmiralControlPlane",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["AWSWire"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

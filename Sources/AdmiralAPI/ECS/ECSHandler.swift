@@ -1,0 +1,49 @@
+import AWSWire
+import AdmiralControlPlane
+import AdmiralModel
+import Foundation
+
+/// The ECS service of the endpoint: decodes the operation's input, calls a domain
+/// service, encodes the output.
+struct ECSHandler: Sendable {
+    typealias Operation = @Sendable (_ body: [UInt8], _ context: RequestContext) async throws -> [UInt8]
+
+    let operations: [String: Operation]
+
+    init(clusters: ClusterService, taskDefinitions: TaskDefinitionService, tags: TagService) {
+        self.operations = [
+            "CreateCluster": Self.operation(clusters.createCluster),
+            "DescribeClusters": Self.operation(clusters.describeClusters),
+            "ListClusters": Self.operation(clusters.listClusters),
+            "DeleteCluster": Self.operation(clusters.deleteCluster),
+            "UpdateCluster": Self.operation(clusters.updateCluster),
+            "UpdateClusterSettings": Self.operation(clusters.updateClusterSettings),
+            "RegisterTaskDefinition": Self.operation(taskDefinitions.register),
+            "DescribeTaskDefinition": Self.operation(taskDefinitions.describe),
+            "DeregisterTaskDefinition": Self.operation(taskDefinitions.deregister),
+            "DeleteTaskDefinitions": Self.operation(taskDefinitions.delete),
+            "ListTaskDefinitions": Self.operation(taskDefinitions.list),
+            "ListTaskDefinitionFamilies": Self.operation(taskDefinitions.listFamilies),
+            "TagResource": Self.operation(tags.tagResource),
+            "UntagResource": Self.operation(tags.untagResource),
+            "ListTagsForResource": Self.operation(tags.listTags),
+        ]
+    }
+
+    func handle(operation name: String, body: [UInt8], context: RequestContext) async throws -> [UInt8] {
+        guard let operation = operations[name] else {
+            throw AWSWireError.unknownOperation("\(ECS.targetPrefix).\(name)")
+        }
+        return try await operation(body, context)
+    }
+
+    static func operation<Input: Decodable & Sendable, Output: Encodable & Sendable>(
+        _ call: @escaping @Sendable (Input, RequestContext) async throws -> Output
+    ) -> Operation {
+        { body, context in
+            let input = try JSONInput.decode(Input.self, from: body)
+            let output = try await call(input, context)
+            return Array(try ECS.makeEncoder().encode(output))
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import AWSWire
+import AdmiralControlPlane
+import AdmiralModel
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The single AWS endpoint: every service on one port, chosen by the SigV4 credential
+/// scope, with AWS-shaped errors and an `x-amzn-RequestId` on every response.
+public struct AWSEndpoint: HTTPResponder {
+    public typealias Context = BasicRequestContext
+
+    let configuration: APIConfiguration
+    let verifier: SigV4Verifier
+    let ecs: ECSHandler
+    let logger: Logger
+
+    static let requestIdHeader = HTTPField.Name("x-amzn-RequestId")!
+    static let targetHeader = HTTPField.Name("X-Amz-Target")!
+
+    init(configuration: APIConfiguration, ecs: ECSHandler, logger: Logger) {
+        self.configuration = configuration
+        let byKey = Dictionary(
+            configuration.principals.map { ($0.accessKeyId, $0) }, uniquingKeysWith: { first, _ in first })
+        self.verifier = SigV4Verifier(
+            credentials: { accessKeyId in
+                byKey[accessKeyId].map { SigV4Credential(secretAccessKey: $0.secretAccessKey, principal: $0.name) }
+            },
+            maxClockSkew: configuration.maxClockSkewSeconds)
+        self.ecs = ecs
+        self.logger = logger
+    }
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        let requestId = RequestID.make()
+        let path = request.uri.path
+        if path == "/health" && (request.method == .get || request.method == .head) {
+            return Self.response(status: .ok, contentType: "text/plain", body: Array("ok\n".utf8), requestId: requestId)
+        }
+        let format = ErrorFormat(contentType: request.headers[.contentType])
+        do {
+            guard request.method == .post else {
+                throw AWSWireError(
+                    code: "UnknownOperationException",
+                    message: "Admiral's AWS endpoint takes POST requests; \(request.method.rawValue) \(path) is not an operation.",
+                    httpStatus: request.method == .get ? 404 : 405)
+            }
+            var request = request
+            let body = try await Self.collectBody(&request, limit: configuration.maxBodyBytes)
+            let identity = try verifier.verify(SigV4Request(request.head, body: body.readableBytesView))
+            let bytes = Array(body.readableBytesView)
+            let principalARN = "arn:aws:iam::\(configuration.accountId):user/\(identity.principal ?? identity.accessKeyId)"
+            let requestContext = RequestContext(
+                names: ECSNames(region: identity.region, accountId: configuration.accountId),
+                principalARN: principalARN)
+            switch identity.service {
+            case ECS.signingName:
+                let operation = try AWSJSONTarget.parse(
+                    request.headers[Self.targetHeader], expectedPrefix: ECS.targetPrefix)
+                let output = try await ecs.handle(operation: operation, body: bytes, context: requestContext)
+                logger.debug(
+                    "request handled",
+                    metadata: ["request.id": .string(requestId), "operation": .string(operation)])
+                return Self.response(
+                    status: .ok, contentType: AWSJSONVersion.v1_1.contentType, body: output, requestId: requestId)
+            default:
+                throw AWSWireError(
+                    code: "UnknownOperationException",
+                    message: "Admiral does not serve the '\(identity.service)' service yet; sign requests for 'ecs'.")
+            }
+        } catch {
+            return errorResponse(error, format: format, requestId: requestId)
+        }
+    }
+
+    static func collectBody(_ request: inout Request, limit: Int) async throws -> ByteBuffer {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw AWSWireError.requestTooLarge(limit: limit)
+        }
+        do {
+            return try await request.collectBody(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw AWSWireError.requestTooLarge(limit: limit)
+        }
+    }
+
+    func errorResponse(_ error: any Error, format: ErrorFormat, requestId: String) -> Response {
+        let wire: AWSWireError
+        switch error {
+        case let error as AWSWireError:
+            wire = error
+        case let error as AdmiralError:
+            wire = AWSWireError(
+                code: error.code.rawValue, message: error.message, fault: error.isServerFault ? .server : .client)
+        default:
+            logger.error(
+                "request failed", metadata: ["request.id": .string(requestId), "error": .string("\(error)")])
+            wire = AWSWireError(
+                code: "ServerException", message: "The server failed to process the request (request id \(requestId)).",
+                fault: .server)
+        }
+        logger.debug(
+            "request refused",
+            metadata: ["request.id": .string(requestId), "error.code": .string(wire.code)])
+        switch format {
+        case .json:
+            return Self.response(
+                status: .init(code: wire.httpStatus), contentType: AWSJSONVersion.v1_1.contentType,
+                body: jsonErrorBody(wire), requestId: requestId)
+        case .query:
+            return Self.response(
+                status: .init(code: wire.httpStatus), contentType: "text/xml",
+                body: queryErrorBody(wire, requestId: requestId), requestId: requestId)
+        }
+    }
+
+    static func response(status: HTTPResponse.Status, contentType: String, body: [UInt8], requestId: String)
+        -> Response
+    {
+        var headers = HTTPFields()
+        headers[requestIdHeader] = requestId
+        headers[.contentType] = contentType
+        headers[.contentLength] = String(body.count)
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// How an error is rendered: JSON for awsJson clients, XML for Query clients.
+enum ErrorFormat {
+    case json
+    case query
+
+    init(contentType: String?) {
+        if let contentType, contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") {
+            self = .query
+        } else {
+            self = .json
+        }
+    }
+}

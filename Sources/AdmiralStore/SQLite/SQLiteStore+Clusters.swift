@@ -1,0 +1,92 @@
+import AdmiralModel
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    public func createCluster(_ record: ClusterRecord, tags: [ECS.Tag]) async throws -> (
+        record: ClusterRecord, created: Bool
+    ) {
+        let body = try encode(record.cluster)
+        return try await pool.write { db in
+            if let existing = try self.fetchCluster(db, name: record.name), existing.status == .active {
+                return (existing, false)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO clusters (name, status, created_at, body) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(name) DO UPDATE SET status = excluded.status,
+                        created_at = excluded.created_at, body = excluded.body
+                    """,
+                arguments: [record.name, record.status.rawValue, record.createdAt.timeIntervalSince1970, body])
+            let key = Self.tagKey(.cluster(name: record.name))
+            try db.execute(sql: "DELETE FROM tags WHERE resource = ?", arguments: [key])
+            try self.writeTags(db, resource: key, tags: tags)
+            return (record, true)
+        }
+    }
+
+    public func cluster(named name: String) async throws -> ClusterRecord? {
+        try await pool.read { db in try self.fetchCluster(db, name: name) }
+    }
+
+    public func clusters(named names: [String]) async throws -> [String: ClusterRecord] {
+        try await pool.read { db in
+            var result: [String: ClusterRecord] = [:]
+            for name in Set(names) {
+                if let record = try self.fetchCluster(db, name: name) { result[name] = record }
+            }
+            return result
+        }
+    }
+
+    public func clusterCounts(named names: [String]) async throws -> [String: ClusterCounts] {
+        // Container instances, tasks and services arrive with later schema versions;
+        // until then every count is zero.
+        Dictionary(names.map { ($0, ClusterCounts()) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public func listActiveClusters(after name: String?, limit: Int) async throws -> [ClusterRecord] {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM clusters WHERE status = 'ACTIVE' AND name > ?
+                    ORDER BY name LIMIT ?
+                    """,
+                arguments: [name ?? "", limit])
+            return try rows.map { try self.clusterRecord($0) }
+        }
+    }
+
+    public func updateCluster(
+        named name: String,
+        _ change: @Sendable (inout ClusterRecord, ClusterCounts) throws -> Void
+    ) async throws -> ClusterRecord? {
+        let counts = try await clusterCounts(named: [name])[name] ?? ClusterCounts()
+        return try await pool.write { db in
+            guard var record = try self.fetchCluster(db, name: name), record.status == .active else {
+                return nil
+            }
+            try change(&record, counts)
+            try db.execute(
+                sql: "UPDATE clusters SET status = ?, body = ? WHERE name = ?",
+                arguments: [record.status.rawValue, try self.encode(record.cluster), name])
+            return record
+        }
+    }
+
+    func fetchCluster(_ db: Database, name: String) throws -> ClusterRecord? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM clusters WHERE name = ?", arguments: [name])
+        else { return nil }
+        return try clusterRecord(row)
+    }
+
+    func clusterRecord(_ row: Row) throws -> ClusterRecord {
+        let statusText: String = row["status"]
+        return ClusterRecord(
+            name: row["name"],
+            status: ClusterRecord.Status(rawValue: statusText) ?? .inactive,
+            cluster: try decode(ECS.Cluster.self, from: row["body"]),
+            createdAt: Date(timeIntervalSince1970: row["created_at"]))
+    }
+}

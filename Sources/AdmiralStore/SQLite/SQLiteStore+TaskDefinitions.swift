@@ -1,0 +1,126 @@
+import AdmiralModel
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    public func registerTaskDefinition(
+        family: String,
+        tags: [ECS.Tag],
+        _ make: @Sendable (_ revision: Int) throws -> TaskDefinitionRecord
+    ) async throws -> TaskDefinitionRecord {
+        try await pool.write { db in
+            let last =
+                try Int.fetchOne(
+                    db, sql: "SELECT last_revision FROM task_definition_families WHERE family = ?",
+                    arguments: [family]) ?? 0
+            let record = try make(last + 1)
+            precondition(record.family == family && record.revision == last + 1, "record must use the given revision")
+            try db.execute(
+                sql: """
+                    INSERT INTO task_definition_families (family, last_revision) VALUES (?, ?)
+                    ON CONFLICT(family) DO UPDATE SET last_revision = excluded.last_revision
+                    """,
+                arguments: [family, record.revision])
+            try db.execute(
+                sql: "INSERT INTO task_definitions (family, revision, status, body) VALUES (?, ?, ?, ?)",
+                arguments: [family, record.revision, record.status.rawValue, try self.encode(record.definition)])
+            try self.writeTags(
+                db, resource: Self.tagKey(.taskDefinition(family: family, revision: record.revision)), tags: tags)
+            return record
+        }
+    }
+
+    public func taskDefinition(family: String, revision: Int?) async throws -> TaskDefinitionRecord? {
+        try await pool.read { db in
+            let row: Row?
+            if let revision {
+                row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM task_definitions WHERE family = ? AND revision = ?",
+                    arguments: [family, revision])
+            } else {
+                row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT * FROM task_definitions WHERE family = ? AND status = 'ACTIVE'
+                        ORDER BY revision DESC LIMIT 1
+                        """,
+                    arguments: [family])
+            }
+            return try row.map { try self.taskDefinitionRecord($0) }
+        }
+    }
+
+    public func listTaskDefinitions(
+        familyPrefix: String?, statuses: [ECS.TaskDefinitionStatus], descending: Bool,
+        after cursor: TaskDefinitionCursor?, limit: Int
+    ) async throws -> [TaskDefinitionRecord] {
+        try await pool.read { db in
+            var sql = "SELECT * FROM task_definitions WHERE status IN (\(statuses.map { _ in "?" }.joined(separator: ",")))"
+            var arguments = StatementArguments(statuses.map(\.rawValue))
+            if let familyPrefix, !familyPrefix.isEmpty {
+                sql += " AND substr(family, 1, ?) = ?"
+                arguments += [familyPrefix.count, familyPrefix]
+            }
+            if let cursor {
+                sql += descending ? " AND (family, revision) < (?, ?)" : " AND (family, revision) > (?, ?)"
+                arguments += [cursor.family, cursor.revision]
+            }
+            sql += descending ? " ORDER BY family DESC, revision DESC" : " ORDER BY family, revision"
+            sql += " LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { try self.taskDefinitionRecord($0) }
+        }
+    }
+
+    public func listTaskDefinitionFamilies(
+        prefix: String?, status: FamilyStatusFilter, after name: String?, limit: Int
+    ) async throws -> [String] {
+        try await pool.read { db in
+            var sql = "SELECT f.family FROM task_definition_families f WHERE f.family > ?"
+            var arguments: StatementArguments = [name ?? ""]
+            if let prefix, !prefix.isEmpty {
+                sql += " AND substr(f.family, 1, ?) = ?"
+                arguments += [prefix.count, prefix]
+            }
+            let hasActive =
+                "EXISTS (SELECT 1 FROM task_definitions t WHERE t.family = f.family AND t.status = 'ACTIVE')"
+            switch status {
+            case .active: sql += " AND \(hasActive)"
+            case .inactive: sql += " AND NOT \(hasActive)"
+            case .all: break
+            }
+            sql += " AND EXISTS (SELECT 1 FROM task_definitions t WHERE t.family = f.family)"
+            sql += " ORDER BY f.family LIMIT ?"
+            arguments += [limit]
+            return try String.fetchAll(db, sql: sql, arguments: arguments)
+        }
+    }
+
+    public func updateTaskDefinition(
+        family: String, revision: Int,
+        _ change: @Sendable (inout TaskDefinitionRecord) throws -> Void
+    ) async throws -> TaskDefinitionRecord? {
+        try await pool.write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM task_definitions WHERE family = ? AND revision = ?",
+                    arguments: [family, revision])
+            else { return nil }
+            var record = try self.taskDefinitionRecord(row)
+            try change(&record)
+            try db.execute(
+                sql: "UPDATE task_definitions SET status = ?, body = ? WHERE family = ? AND revision = ?",
+                arguments: [record.status.rawValue, try self.encode(record.definition), family, revision])
+            return record
+        }
+    }
+
+    func taskDefinitionRecord(_ row: Row) throws -> TaskDefinitionRecord {
+        let statusText: String = row["status"]
+        return TaskDefinitionRecord(
+            family: row["family"],
+            revision: row["revision"],
+            status: ECS.TaskDefinitionStatus(rawValue: statusText) ?? .inactive,
+            definition: try decode(ECS.TaskDefinition.self, from: row["body"]))
+    }
+}

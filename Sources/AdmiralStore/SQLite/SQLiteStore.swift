@@ -1,0 +1,49 @@
+import AdmiralModel
+import Foundation
+import GRDB
+
+/// The `Store` on SQLite through GRDB, in WAL mode.
+///
+/// Writes are serialized by GRDB's pool and committed before a method returns. With
+/// `synchronous = NORMAL` a commit reaches the WAL file before returning, so a killed
+/// process loses nothing acknowledged; only a power loss may lose the last commits
+/// (use `durability: .full` to fsync every commit).
+public final class SQLiteStore: Store {
+    /// How hard a commit is pushed to the disk.
+    public enum Durability: Sendable {
+        /// Committed to the WAL before returning: survives a killed process.
+        case processCrash
+        /// fsync on every commit: survives a power loss too.
+        case full
+    }
+
+    let pool: DatabasePool
+    let encoder = ECS.makeEncoder()
+    let decoder = ECS.makeDecoder()
+
+    /// Opens (creating and migrating when needed) the database at `path`.
+    public init(path: String, durability: Durability = .processCrash) throws {
+        var configuration = Configuration()
+        let synchronous = durability == .full ? "FULL" : "NORMAL"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+        }
+        configuration.busyMode = .timeout(10)
+        configuration.label = "admiral"
+        self.pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    /// Closes the database.
+    public func close() throws {
+        try pool.close()
+    }
+
+    func encode<T: Encodable>(_ value: T) throws -> Data {
+        try encoder.encode(value)
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        try decoder.decode(type, from: data)
+    }
+}
