@@ -107,12 +107,10 @@ let package = Package(
             dependencies: [
                 "AdmiralAPI", "AWSWire", "AdmiralModel", "AdmiralStore", "AdmiralControlPlane",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "EndToEndTests",
-            dependencies: ["AWSWire"],
             swiftSettings: swiftSettings
         ),
     ]

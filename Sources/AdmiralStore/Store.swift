@@ -55,9 +55,9 @@ public protocol Store: Sendable {
     func taskDefinition(family: String, revision: Int?) async throws -> TaskDefinitionRecord?
 
     /// Revisions with one of `statuses`, ordered by family then revision (descending
-    /// reverses both), after `cursor`, optionally limited to a family prefix.
+    /// reverses both), after `cursor`, optionally limited to one family.
     func listTaskDefinitions(
-        familyPrefix: String?, statuses: [ECS.TaskDefinitionStatus], descending: Bool,
+        family: String?, statuses: [ECS.TaskDefinitionStatus], descending: Bool,
         after cursor: TaskDefinitionCursor?, limit: Int
     ) async throws -> [TaskDefinitionRecord]
 

@@ -55,7 +55,8 @@ struct QueryDecoderTests {
         #expect(
             input
                 == CreateTargetGroupInput(
-                    name: "web-tg", protocol: .http, port: 8080, vpcId: "vpc-0123456789abcdef0", healthCheckProtocol: .http,
+                    name: "web-tg", protocol: .http, port: 8080, vpcId: "vpc-0123456789abcdef0",
+                    healthCheckProtocol: .http,
                     healthCheckPath: "/health check?x=1&y=2", healthCheckEnabled: true, healthCheckIntervalSeconds: 15,
                     healthyThresholdCount: 3, unhealthyThresholdCount: nil,
                     matcher: .init(httpCode: "200-299", grpcCode: nil), targetType: "ip",
@@ -109,7 +110,8 @@ struct QueryDecoderTests {
                     listenerArn:
                         "arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2",
                     conditions: [
-                        .init(field: "path-pattern", values: nil, pathPatternConfig: .init(values: ["/api/*", "/v2/*"])),
+                        .init(
+                            field: "path-pattern", values: nil, pathPatternConfig: .init(values: ["/api/*", "/v2/*"])),
                         .init(field: "host-header", values: ["example.com"], pathPatternConfig: nil),
                     ],
                     priority: 10,
@@ -147,7 +149,9 @@ struct QueryDecoderTests {
         #expect(
             input
                 == AddTagsInput(
-                    resourceArns: ["arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/web/50dc6c495c0c9188"],
+                    resourceArns: [
+                        "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/web/50dc6c495c0c9188"
+                    ],
                     tags: [Tag(key: "Name", value: "web"), Tag(key: "unicode", value: "café ☃ +=/")]))
     }
 
@@ -171,7 +175,8 @@ struct QueryDecoderTests {
         #expect(
             input
                 == RegisterTargetsInput(
-                    targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/blue/73e2d6bc24d8a067",
+                    targetGroupArn:
+                        "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/blue/73e2d6bc24d8a067",
                     targets: [
                         .init(id: "10.0.0.5", port: 32768, availabilityZone: nil),
                         .init(id: "10.0.0.6", port: 32769, availabilityZone: "us-east-1a"),
@@ -231,7 +236,9 @@ struct QueryDecoderTests {
                     autoScalingGroupName: "workers",
                     launchTemplate: .init(launchTemplateId: nil, launchTemplateName: "worker-lt", version: "$Latest"),
                     minSize: 1, maxSize: 5, desiredCapacity: 2, availabilityZones: ["us-east-1a", "us-east-1b"],
-                    targetGroupARNs: ["arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/blue/73e2d6bc24d8a067"],
+                    targetGroupARNs: [
+                        "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/blue/73e2d6bc24d8a067"
+                    ],
                     healthCheckGracePeriod: 300, newInstancesProtectedFromScaleIn: false,
                     tags: [
                         .init(
@@ -381,11 +388,13 @@ struct QueryDecoderTests {
         }
         #expect(error.code == "ValidationError")
         #expect(error.httpStatus == 400)
-        #expect(error.message.hasPrefix("1 validation error detected: Value at 'Protocol' failed to satisfy constraint:"))
+        #expect(
+            error.message.hasPrefix("1 validation error detected: Value at 'Protocol' failed to satisfy constraint:"))
         #expect(error.message.contains("FTP"))
         #expect(
             throws: AWSWireError.validation(
-                "1 validation error detected: Value '300' at 'Small' failed to satisfy constraint: Member must be an integer")
+                "1 validation error detected: Value '300' at 'Small' failed to satisfy constraint: Member must be an integer"
+            )
         ) {
             try Self.decoder.decode(
                 Scalars.self,

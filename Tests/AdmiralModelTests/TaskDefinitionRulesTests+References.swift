@@ -36,17 +36,20 @@ struct TaskDefinitionReferenceRulesTests {
     func hostModeHostPort() throws {
         try expectRejection(
             Fixture.request([web(ports: [ECS.PortMapping(containerPort: 80, hostPort: 8080)])], networkMode: .host),
-            mentioning: ["When networkMode=host, the host ports and container ports in port mappings must match.", "'web'"])
+            mentioning: [
+                "When networkMode=host, the host ports and container ports in port mappings must match.", "'web'",
+            ])
         for hostPort in [nil, 0, 80] as [Int?] {
             try TaskDefinitionRules.validate(
-                Fixture.request([web(ports: [ECS.PortMapping(containerPort: 80, hostPort: hostPort)])], networkMode: .host))
+                Fixture.request(
+                    [web(ports: [ECS.PortMapping(containerPort: 80, hostPort: hostPort)])], networkMode: .host))
         }
     }
 
     @Test("Port mappings are refused in none mode")
     func noneModePorts() throws {
         try expectRejection(
-            Fixture.request([web(ports: [ECS.PortMapping(containerPort: 80)])], networkMode: .none),
+            Fixture.request([web(ports: [ECS.PortMapping(containerPort: 80)])], networkMode: ECS.NetworkMode.none),
             mentioning: ["networkMode=none", "'web'"])
     }
 
@@ -55,7 +58,8 @@ struct TaskDefinitionReferenceRulesTests {
         var api = Fixture.container("api")
         api.portMappings = [ECS.PortMapping(containerPort: 8000, hostPort: 8080)]
         let request = Fixture.request([web(ports: [ECS.PortMapping(containerPort: 80, hostPort: 8080)]), api])
-        try expectRejection(request, mentioning: ["TCP host port '8080' is mapped multiple times in task.", "'web'", "'api'"])
+        try expectRejection(
+            request, mentioning: ["TCP host port '8080' is mapped multiple times in task.", "'web'", "'api'"])
     }
 
     @Test("In host mode two containers exposing the same container port clash")
@@ -69,12 +73,19 @@ struct TaskDefinitionReferenceRulesTests {
     @Test("Dynamic host ports and different protocols do not clash")
     func distinctHostPorts() throws {
         var api = Fixture.container("api")
-        api.portMappings = [ECS.PortMapping(containerPort: 80, hostPort: 0), ECS.PortMapping(containerPort: 53, hostPort: 53, protocol: .udp)]
-        let request = Fixture.request([web(ports: [ECS.PortMapping(containerPort: 80), ECS.PortMapping(containerPort: 53, hostPort: 53)]), api])
+        api.portMappings = [
+            ECS.PortMapping(containerPort: 80, hostPort: 0),
+            ECS.PortMapping(containerPort: 53, hostPort: 53, protocol: .udp),
+        ]
+        let request = Fixture.request([
+            web(ports: [ECS.PortMapping(containerPort: 80), ECS.PortMapping(containerPort: 53, hostPort: 53)]), api,
+        ])
         try TaskDefinitionRules.validate(request)
     }
 
-    @Test("A container port range must be 'first-last' with first below last", arguments: ["9010-9000", "9000", "0-10", "a-b", "9000-70000", "9000-9000"])
+    @Test(
+        "A container port range must be 'first-last' with first below last",
+        arguments: ["9010-9000", "9000", "0-10", "a-b", "9000-70000", "9000-9000"])
     func invalidPortRange(range: String) throws {
         try expectRejection(
             Fixture.request([web(ports: [ECS.PortMapping(containerPortRange: range)])]),
@@ -90,7 +101,9 @@ struct TaskDefinitionReferenceRulesTests {
             Fixture.request([web(ports: [ECS.PortMapping(hostPort: 9000, containerPortRange: "9000-9010")])]),
             mentioning: ["'hostPort'", "'web'"])
         try expectRejection(
-            Fixture.request([web(ports: [ECS.PortMapping(containerPortRange: "9000-9010"), ECS.PortMapping(containerPort: 9005)])]),
+            Fixture.request([
+                web(ports: [ECS.PortMapping(containerPortRange: "9000-9010"), ECS.PortMapping(containerPort: 9005)])
+            ]),
             mentioning: ["one port mapping per container", "'web'"])
         try expectRejection(
             Fixture.request([web(ports: [ECS.PortMapping(containerPort: 80, containerPortRange: "9000-9010")])]),
@@ -102,18 +115,22 @@ struct TaskDefinitionReferenceRulesTests {
         var web = Fixture.container("web")
         web.links = ["db"]
         let request = Fixture.request([web, Fixture.container("db")], networkMode: mode)
-        try expectRejection(request, mentioning: ["Links are not supported when networkMode=\(mode.rawValue).", "'web'"])
+        try expectRejection(
+            request, mentioning: ["Links are not supported when networkMode=\(mode.rawValue).", "'web'"])
     }
 
     @Test("A link must name another container of the task, optionally with an alias")
     func linkTargets() throws {
         var web = Fixture.container("web")
         web.links = ["cache:redis"]
-        try expectRejection(Fixture.request([web, Fixture.container("db")]), mentioning: ["'links'", "'web'", "'cache'"])
+        try expectRejection(
+            Fixture.request([web, Fixture.container("db")]), mentioning: ["'links'", "'web'", "'cache'"])
         web.links = ["web"]
-        try expectRejection(Fixture.request([web, Fixture.container("db")]), mentioning: ["'links'", "'web'", "itself"])
+        try expectRejection(
+            Fixture.request([web, Fixture.container("db")]), mentioning: ["'links'", "'web'", "itself"])
         web.links = ["db:data base"]
-        try expectRejection(Fixture.request([web, Fixture.container("db")]), mentioning: ["'links'", "'db:data base'"])
+        try expectRejection(
+            Fixture.request([web, Fixture.container("db")]), mentioning: ["'links'", "'db:data base'"])
         web.links = ["db:database", "db"]
         try TaskDefinitionRules.validate(Fixture.request([web, Fixture.container("db")]))
     }
@@ -124,14 +141,16 @@ struct TaskDefinitionReferenceRulesTests {
         web.links = ["db"]
         var db = Fixture.container("db")
         db.links = ["web:frontend"]
-        try expectRejection(Fixture.request([web, db]), mentioning: ["Container links should not have a cycle", "web -> db -> web"])
+        try expectRejection(
+            Fixture.request([web, db]), mentioning: ["Container links should not have a cycle", "web -> db -> web"])
     }
 
     @Test("A dependency must name another container of the task")
     func dependencyTargets() throws {
         var web = Fixture.container("web")
         web.dependsOn = [ECS.ContainerDependency(containerName: "db", condition: .start)]
-        try expectRejection(Fixture.request([web]), mentioning: ["Cannot depend on container 'db' because it does not exist.", "'web'"])
+        try expectRejection(
+            Fixture.request([web]), mentioning: ["Cannot depend on container 'db' because it does not exist.", "'web'"])
         web.dependsOn = [ECS.ContainerDependency(containerName: "web", condition: .start)]
         try expectRejection(Fixture.request([web]), mentioning: ["'dependsOn'", "'web'", "itself"])
     }
@@ -146,14 +165,19 @@ struct TaskDefinitionReferenceRulesTests {
         try TaskDefinitionRules.validate(Fixture.request([web, db]))
     }
 
-    @Test("COMPLETE and SUCCESS may only wait for a non-essential container", arguments: [ECS.ContainerCondition.complete, .success])
+    @Test(
+        "COMPLETE and SUCCESS may only wait for a non-essential container",
+        arguments: [ECS.ContainerCondition.complete, .success])
     func exitConditionsNeedNonEssential(condition: ECS.ContainerCondition) throws {
         var web = Fixture.container("web")
         web.dependsOn = [ECS.ContainerDependency(containerName: "migrate", condition: condition)]
         var migrate = Fixture.container("migrate")
         try expectRejection(
             Fixture.request([web, migrate]),
-            mentioning: ["A dependency container with SUCCESS or COMPLETE condition cannot be an essential container", "'migrate'"])
+            mentioning: [
+                "A dependency container with SUCCESS or COMPLETE condition cannot be an essential container",
+                "'migrate'",
+            ])
         migrate.essential = false
         try TaskDefinitionRules.validate(Fixture.request([web, migrate]))
     }
@@ -166,18 +190,26 @@ struct TaskDefinitionReferenceRulesTests {
         b.dependsOn = [ECS.ContainerDependency(containerName: "c", condition: .start)]
         var c = Fixture.container("c")
         c.dependsOn = [ECS.ContainerDependency(containerName: "a", condition: .start)]
-        try expectRejection(Fixture.request([a, b, c]), mentioning: ["Container dependencies should not have a cycle", "a -> b -> c -> a"])
+        try expectRejection(
+            Fixture.request([a, b, c]),
+            mentioning: ["Container dependencies should not have a cycle", "a -> b -> c -> a"])
     }
 
-    @Test("A health check command must start with CMD or CMD-SHELL and carry a command", arguments: [[], ["CMD"], ["curl", "-f", "http://localhost"]])
+    @Test(
+        "A health check command must start with CMD or CMD-SHELL and carry a command",
+        arguments: [[], ["CMD"], ["curl", "-f", "http://localhost"]])
     func healthCheckCommand(command: [String]) throws {
         var web = Fixture.container("web")
         web.healthCheck = ECS.HealthCheck(command: command)
         try expectRejection(Fixture.request([web]), mentioning: ["'healthCheck.command'", "'web'"])
     }
 
-    @Test("Health check timings outside ECS's limits are refused",
-        arguments: [("interval", 4), ("interval", 301), ("timeout", 1), ("timeout", 61), ("retries", 0), ("retries", 11), ("startPeriod", -1), ("startPeriod", 301)])
+    @Test(
+        "Health check timings outside ECS's limits are refused",
+        arguments: [
+            ("interval", 4), ("interval", 301), ("timeout", 1), ("timeout", 61), ("retries", 0), ("retries", 11),
+            ("startPeriod", -1), ("startPeriod", 301),
+        ])
     func healthCheckLimits(member: String, value: Int) throws {
         var healthCheck = ECS.HealthCheck(command: ["CMD-SHELL", "true"])
         switch member {
@@ -194,9 +226,11 @@ struct TaskDefinitionReferenceRulesTests {
     @Test("Health check timings at ECS's limits are valid")
     func healthCheckBounds() throws {
         var web = Fixture.container("web")
-        web.healthCheck = ECS.HealthCheck(command: ["CMD", "true"], interval: 5, timeout: 60, retries: 10, startPeriod: 0)
+        web.healthCheck = ECS.HealthCheck(
+            command: ["CMD", "true"], interval: 5, timeout: 60, retries: 10, startPeriod: 0)
         try TaskDefinitionRules.validate(Fixture.request([web]))
-        web.healthCheck = ECS.HealthCheck(command: ["CMD", "true"], interval: 300, timeout: 2, retries: 1, startPeriod: 300)
+        web.healthCheck = ECS.HealthCheck(
+            command: ["CMD", "true"], interval: 300, timeout: 2, retries: 1, startPeriod: 300)
         try TaskDefinitionRules.validate(Fixture.request([web]))
     }
 

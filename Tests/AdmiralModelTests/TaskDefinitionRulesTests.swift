@@ -59,7 +59,8 @@ struct TaskDefinitionRulesTests {
         web.links = ["db:database"]
         web.dependsOn = [ECS.ContainerDependency(containerName: "db", condition: .healthy)]
         web.portMappings = [
-            ECS.PortMapping(containerPort: 80, hostPort: 8080), ECS.PortMapping(containerPort: 53, hostPort: 8080, protocol: .udp),
+            ECS.PortMapping(containerPort: 80, hostPort: 8080),
+            ECS.PortMapping(containerPort: 53, hostPort: 8080, protocol: .udp),
             ECS.PortMapping(containerPortRange: "9000-9010"),
         ]
         web.volumesFrom = [ECS.VolumeFrom(sourceContainer: "db", readOnly: true)]
@@ -68,7 +69,9 @@ struct TaskDefinitionRulesTests {
         request.cpu = "1 vCPU"
         request.memory = "1 GB"
         request.requiresCompatibilities = [.ec2, .external]
-        request.placementConstraints = [ECS.TaskDefinitionPlacementConstraint(type: .memberOf, expression: "attribute:ecs.os-type == linux")]
+        request.placementConstraints = [
+            ECS.TaskDefinitionPlacementConstraint(type: .memberOf, expression: "attribute:ecs.os-type == linux")
+        ]
         try TaskDefinitionRules.validate(request)
     }
 
@@ -77,7 +80,8 @@ struct TaskDefinitionRulesTests {
         try expectRejection(Fixture.request(family: ""), mentioning: ["Family can not be blank."])
     }
 
-    @Test("A family with characters other than letters, digits, underscores and hyphens is refused",
+    @Test(
+        "A family with characters other than letters, digits, underscores and hyphens is refused",
         arguments: ["web app", "web.app", "web/app", "wéb", String(repeating: "a", count: 256)])
     func invalidFamily(family: String) throws {
         try expectRejection(Fixture.request(family: family), mentioning: ["Family contains invalid characters."])
@@ -97,7 +101,8 @@ struct TaskDefinitionRulesTests {
     func tooManyContainers() throws {
         let ten = (1...10).map { Fixture.container("c\($0)") }
         try TaskDefinitionRules.validate(Fixture.request(ten))
-        try expectRejection(Fixture.request(ten + [Fixture.container("c11")]), mentioning: ["Too many containers.", "11"])
+        try expectRejection(
+            Fixture.request(ten + [Fixture.container("c11")]), mentioning: ["Too many containers.", "11"])
     }
 
     @Test("A container without a name is refused", arguments: [nil, ""] as [String?])
@@ -134,12 +139,15 @@ struct TaskDefinitionRulesTests {
         first.essential = false
         var second = Fixture.container("b")
         second.essential = false
-        try expectRejection(Fixture.request([first, second]), mentioning: ["doesn't have any essential container", "'essential'"])
+        try expectRejection(
+            Fixture.request([first, second]), mentioning: ["doesn't have any essential container", "'essential'"])
         second.essential = nil
         try TaskDefinitionRules.validate(Fixture.request([first, second]))
     }
 
-    @Test("FARGATE and MANAGED_INSTANCES compatibilities are refused", arguments: [ECS.Compatibility.fargate, .managedInstances])
+    @Test(
+        "FARGATE and MANAGED_INSTANCES compatibilities are refused",
+        arguments: [ECS.Compatibility.fargate, .managedInstances])
     func unsupportedCompatibility(compatibility: ECS.Compatibility) throws {
         var request = Fixture.request()
         request.requiresCompatibilities = [.ec2, compatibility]
@@ -160,14 +168,16 @@ struct TaskDefinitionRulesTests {
         let error = try expectRejection(request, mentioning: [])
         #expect(
             error.message
-                == "Invalid setting for container 'web'. At least one of 'memory' or 'memoryReservation' must be specified.")
+                == "Invalid setting for container 'web'. At least one of 'memory' or 'memoryReservation' must be specified."
+        )
         request.memory = "512"
         try TaskDefinitionRules.validate(request)
     }
 
     @Test("Container memory below Docker's 6 MiB minimum is refused", arguments: [-1, 0, 5])
     func containerMemoryMinimum(value: Int) throws {
-        try expectRejection(Fixture.request([Fixture.container(memory: value)]), mentioning: ["'memory'", "'web'", "6 MiB"])
+        try expectRejection(
+            Fixture.request([Fixture.container(memory: value)]), mentioning: ["'memory'", "'web'", "6 MiB"])
         var container = Fixture.container(memory: nil)
         container.memoryReservation = value
         try expectRejection(Fixture.request([container]), mentioning: ["'memoryReservation'", "'web'"])
@@ -189,7 +199,8 @@ struct TaskDefinitionRulesTests {
         try expectRejection(Fixture.request([container]), mentioning: ["'cpu'", "'web'"])
     }
 
-    @Test("Task cpu that is neither units nor vCPUs, or out of range, is refused",
+    @Test(
+        "Task cpu that is neither units nor vCPUs, or out of range, is refused",
         arguments: ["lots", "1 core", "0.3 vCPU", "64", "200000", "-1024", ""])
     func invalidTaskCPU(cpu: String) throws {
         var request = Fixture.request()
@@ -218,7 +229,9 @@ struct TaskDefinitionRulesTests {
         request.memory = "512"
         try expectRejection(
             request,
-            mentioning: ["The sum of all container 'memoryReservation' values cannot be greater than the value of the task 'memory'."])
+            mentioning: [
+                "The sum of all container 'memoryReservation' values cannot be greater than the value of the task 'memory'."
+            ])
     }
 
     @Test("Container CPU units summing above the task cpu are refused")
@@ -246,7 +259,8 @@ struct TaskDefinitionRulesTests {
     func tooManyPlacementConstraints() throws {
         var request = Fixture.request()
         request.placementConstraints = Array(
-            repeating: ECS.TaskDefinitionPlacementConstraint(type: .memberOf, expression: "attribute:a == b"), count: 11)
+            repeating: ECS.TaskDefinitionPlacementConstraint(type: .memberOf, expression: "attribute:a == b"), count: 11
+        )
         try expectRejection(request, mentioning: ["placement constraints", "11"])
     }
 

@@ -128,7 +128,7 @@ struct SQLiteStoreTests {
         #expect(next.revision == 4)
     }
 
-    @Test("task definitions list by family and revision in both directions with a family prefix")
+    @Test("task definitions list by family and revision in both directions, or of one family")
     func listTaskDefinitions() async throws {
         let db = try TemporaryDatabase()
         defer { db.cleanup() }
@@ -140,16 +140,17 @@ struct SQLiteStoreTests {
             }
         }
         let ascending = try await db.store.listTaskDefinitions(
-            familyPrefix: "w", statuses: [.active], descending: false, after: nil, limit: 100)
-        #expect(ascending.map { "\($0.family):\($0.revision)" } == ["web:1", "web:2", "web_x:1", "web_x:2", "worker:1", "worker:2"])
+            family: nil, statuses: [.active], descending: false, after: nil, limit: 100)
+        #expect(ascending.map { "\($0.family):\($0.revision)" } == ["api:1", "api:2", "web:1", "web:2", "web_x:1", "web_x:2", "worker:1", "worker:2"])
+        let web = try await db.store.listTaskDefinitions(
+            family: "web", statuses: [.active], descending: false, after: nil, limit: 100)
+        #expect(web.map { "\($0.family):\($0.revision)" } == ["web:1", "web:2"])
         let descending = try await db.store.listTaskDefinitions(
-            familyPrefix: nil, statuses: [.active], descending: true,
+            family: nil, statuses: [.active], descending: true,
             after: TaskDefinitionCursor(family: "web", revision: 1), limit: 3)
         #expect(descending.map { "\($0.family):\($0.revision)" } == ["api:2", "api:1"])
-        // `_` is not a wildcard in a prefix.
-        let underscore = try await db.store.listTaskDefinitions(
-            familyPrefix: "web_", statuses: [.active], descending: false, after: nil, limit: 100)
-        #expect(underscore.map(\.family) == ["web_x", "web_x"])
+        #expect(try await db.store.listTaskDefinitions(
+            family: "we", statuses: [.active], descending: false, after: nil, limit: 100).isEmpty)
     }
 
     @Test("families filter by whether they have an ACTIVE revision")
@@ -164,6 +165,10 @@ struct SQLiteStoreTests {
         #expect(try await db.store.listTaskDefinitionFamilies(prefix: nil, status: .active, after: nil, limit: 10) == ["a", "c"])
         #expect(try await db.store.listTaskDefinitionFamilies(prefix: nil, status: .inactive, after: nil, limit: 10) == ["b"])
         #expect(try await db.store.listTaskDefinitionFamilies(prefix: nil, status: .all, after: "a", limit: 1) == ["b"])
+        // `_` and `%` are not wildcards in a prefix.
+        _ = try await db.store.registerTaskDefinition(family: "a_b", tags: []) { taskDefinitionRecord("a_b", $0) }
+        _ = try await db.store.registerTaskDefinition(family: "aXb", tags: []) { taskDefinitionRecord("aXb", $0) }
+        #expect(try await db.store.listTaskDefinitionFamilies(prefix: "a_", status: .all, after: nil, limit: 10) == ["a_b"])
     }
 
     @Test("tags are added, overwritten and removed in order, and refused for a missing resource")

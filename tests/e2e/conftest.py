@@ -42,6 +42,7 @@ class AdmiralServer:
         self.log_path = os.path.join(data_dir, "server.log")
 
     def start(self, timeout=30):
+        os.makedirs(self.data_dir, exist_ok=True)
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [BINARY, "server", "--data-dir", self.data_dir, "--port", "0", *self.extra_args],
@@ -120,12 +121,16 @@ class AdmiralServer:
         return json.loads(result.stdout) if result.stdout.strip() else {}
 
     def boto3(self, service="ecs", **kwargs):
+        """A boto3 client for this server; access_key/secret_key override the printed keys
+        (needed with --credentials, where none are printed); other kwargs go to Config."""
+        access_key = kwargs.pop("access_key", None) or self.env["AWS_ACCESS_KEY_ID"]
+        secret_key = kwargs.pop("secret_key", None) or self.env["AWS_SECRET_ACCESS_KEY"]
         return boto3.client(
             service,
             endpoint_url=self.endpoint,
             region_name=self.env.get("AWS_DEFAULT_REGION", "us-east-1"),
-            aws_access_key_id=kwargs.pop("access_key", self.env["AWS_ACCESS_KEY_ID"]),
-            aws_secret_access_key=kwargs.pop("secret_key", self.env["AWS_SECRET_ACCESS_KEY"]),
+            aws_access_key_id=access_key,
+            aws_secret_access_key=secret_key,
             config=botocore.config.Config(retries={"max_attempts": 0}, **kwargs),
         )
 

@@ -1,6 +1,7 @@
 /// Any JSON value, for the free-form parts of AWS shapes (documents, tags, attributes)
-/// and for tests. Integers stay exact: a number without a fraction or exponent that fits
-/// in 64 bits decodes as ``int(_:)``, any other number as ``double(_:)``.
+/// and for tests. Integers stay exact: a number with an integral value that fits in 64
+/// bits decodes as ``int(_:)`` (so `7`, `7.0` and `7e0` all do), any other number as
+/// ``double(_:)``.
 public enum JSONValue: Sendable, Hashable {
     /// `null`.
     case null
@@ -8,7 +9,7 @@ public enum JSONValue: Sendable, Hashable {
     case bool(Bool)
     /// An integral number.
     case int(Int64)
-    /// A number with a fraction, an exponent, or too large for `Int64`.
+    /// A number with a fractional part, or too large for `Int64`.
     case double(Double)
     /// A string.
     case string(String)

@@ -1,5 +1,13 @@
-/// The Query-protocol error body:
-/// `<ErrorResponse xmlns="…"><Error><Type>Sender</Type><Code>…</Code><Message>…</Message></Error><RequestId>…</RequestId></ErrorResponse>`.
+/// The Query-protocol error body, as UTF-8:
+///
+/// ```xml
+/// <ErrorResponse xmlns="…">
+///   <Error><Type>Sender</Type><Code>…</Code><Message>…</Message></Error>
+///   <RequestId>…</RequestId>
+/// </ErrorResponse>
+/// ```
+///
+/// (without the whitespace), `Receiver` for server faults.
 ///
 /// Pass the service's namespace (``QueryResponseEncoder/namespace(service:version:)``) as
 /// AWS does; without one the `xmlns` attribute is left out, which botocore accepts. For the

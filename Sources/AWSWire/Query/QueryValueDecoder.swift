@@ -69,7 +69,8 @@ struct QueryValueDecoder: Decoder {
                 T.self,
                 .init(
                     codingPath: codingPath,
-                    debugDescription: "Value '\(raw)' at '\(path)' failed to satisfy constraint: Member must be \(expected)"
+                    debugDescription:
+                        "Value '\(raw)' at '\(path)' failed to satisfy constraint: Member must be \(expected)"
                 ))
         }
         return value

@@ -40,7 +40,8 @@ struct XMLTreeEncoder: Encoder {
 
     func child(_ key: some CodingKey, name: String? = nil) -> XMLTreeEncoder {
         XMLTreeEncoder(
-            node: node.appendChild(name ?? strategy.wireName(of: key)), strategy: strategy, codingPath: codingPath + [key])
+            node: node.appendChild(name ?? strategy.wireName(of: key)), strategy: strategy,
+            codingPath: codingPath + [key])
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {

@@ -35,7 +35,8 @@ struct SigV4Authorization: Equatable {
 
     // MARK: Authorization header
 
-    private static func parseHeader(_ header: String, request: SigV4Request) throws(AWSWireError) -> SigV4Authorization {
+    private static func parseHeader(_ header: String, request: SigV4Request) throws(AWSWireError) -> SigV4Authorization
+    {
         let trimmed = header.trimmingCharacters(in: .whitespaces)
         let algorithm = trimmed.prefix { $0 != " " }
         guard algorithm == SigV4Canonical.algorithm else {
@@ -63,7 +64,8 @@ struct SigV4Authorization: Equatable {
             problems.append("Authorization header requires '\(required)' parameter. ")
         }
         problems.append(dateRequirement(request))
-        guard problems.allSatisfy(\.isEmpty), let credential = fields["Credential"], let signature = fields["Signature"],
+        guard problems.allSatisfy(\.isEmpty), let credential = fields["Credential"],
+            let signature = fields["Signature"],
             let signedHeaders = fields["SignedHeaders"]
         else {
             throw .incompleteSignature(problems.joined() + "Authorization=\(header)")
@@ -85,7 +87,8 @@ struct SigV4Authorization: Equatable {
             let value = amzDate.trimmingCharacters(in: .whitespaces)
             guard let date = AWSTimestamp.parseBasicISO8601(value) else {
                 throw .incompleteSignature(
-                    "Date must be in ISO-8601 'basic format'. Got '\(value)'. See http://en.wikipedia.org/wiki/ISO_8601")
+                    "Date must be in ISO-8601 'basic format'. Got '\(value)'. See http://en.wikipedia.org/wiki/ISO_8601"
+                )
             }
             return (value, date)
         }
@@ -114,7 +117,8 @@ struct SigV4Authorization: Equatable {
         }
         guard let date = AWSTimestamp.parseBasicISO8601(timestamp) else {
             throw .incompleteSignature(
-                "Date must be in ISO-8601 'basic format'. Got '\(timestamp)'. See http://en.wikipedia.org/wiki/ISO_8601")
+                "Date must be in ISO-8601 'basic format'. Got '\(timestamp)'. See http://en.wikipedia.org/wiki/ISO_8601"
+            )
         }
         var expires: Int?
         if let text = query["X-Amz-Expires"] {
@@ -148,7 +152,8 @@ struct SigV4Authorization: Equatable {
         let parts = credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 5 else {
             throw .incompleteSignature(
-                "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '\(credential)'")
+                "Credential must have exactly 5 slash-delimited elements, "
+                    + "e.g. keyid/date/region/service/term, got '\(credential)'")
         }
         guard parts[4] == SigV4Canonical.terminator else {
             throw .incompleteSignature(

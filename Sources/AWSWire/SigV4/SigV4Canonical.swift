@@ -41,11 +41,15 @@ enum SigV4Canonical {
         for pair in PercentEncoding.formPairs(rawQuery, plusAsSpace: false) {
             if !excluding.isEmpty, excluding.contains(String(decoding: pair.name, as: UTF8.self)) { continue }
             pairs.append(
-                (PercentEncoding.encode(pair.name, keepSlash: false), PercentEncoding.encode(pair.value, keepSlash: false))
+                (
+                    PercentEncoding.encode(pair.name, keepSlash: false),
+                    PercentEncoding.encode(pair.value, keepSlash: false)
+                )
             )
         }
         pairs.sort { lhs, rhs in
-            lhs.name == rhs.name ? lhs.value.utf8.lexicographicallyPrecedes(rhs.value.utf8)
+            lhs.name == rhs.name
+                ? lhs.value.utf8.lexicographicallyPrecedes(rhs.value.utf8)
                 : lhs.name.utf8.lexicographicallyPrecedes(rhs.name.utf8)
         }
         return pairs.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
@@ -114,5 +118,10 @@ enum SigV4Canonical {
     /// The hex signature of a string to sign.
     static func signature(signingKey: SymmetricKey, stringToSign: String) -> String {
         Hex.encode(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: signingKey))
+    }
+
+    /// The hex form of a key, for tests and diagnostics.
+    static func hex(_ key: SymmetricKey) -> String {
+        key.withUnsafeBytes { Hex.encode($0) }
     }
 }

@@ -63,11 +63,6 @@ public struct SigV4Request: Sendable {
             body: body)
     }
 
-    /// All values of a header, by case-insensitive name, in arrival order.
-    func values(of name: String) -> [String] {
-        headers.compactMap { $0.name.lowercased() == name ? $0.value : nil }
-    }
-
     /// The first value of a header, by case-insensitive name.
     func firstValue(of name: String) -> String? {
         headers.first { $0.name.lowercased() == name }?.value

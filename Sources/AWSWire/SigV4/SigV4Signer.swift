@@ -109,7 +109,8 @@ public struct SigV4Signer: Sendable {
         ]
         if let sessionToken { parameters.append(("X-Amz-Security-Token", sessionToken)) }
         let encoded = parameters.map {
-            PercentEncoding.encode($0.0.utf8, keepSlash: false) + "=" + PercentEncoding.encode($0.1.utf8, keepSlash: false)
+            PercentEncoding.encode($0.0.utf8, keepSlash: false) + "="
+                + PercentEncoding.encode($0.1.utf8, keepSlash: false)
         }
         let query = ([parts.query].filter { !$0.isEmpty } + encoded).joined(separator: "&")
         let canonicalRequest = SigV4Canonical.canonicalRequest(

@@ -83,6 +83,9 @@ public struct AWSEndpoint: HTTPResponder {
             return try await request.collectBody(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw AWSWireError.requestTooLarge(limit: limit)
+        } catch is NIOTooManyBytesError {
+            // A chunked body has no Content-Length to check up front.
+            throw AWSWireError.requestTooLarge(limit: limit)
         }
     }
 

@@ -115,7 +115,8 @@ public struct TaskDefinitionService: Sendable {
         let listName = "task-definitions"
         let cursor = try Pagination.position(request.nextToken, list: listName, as: TaskDefinitionCursor.self)
         let records = try await store.listTaskDefinitions(
-            familyPrefix: request.familyPrefix, statuses: [request.status ?? .active], descending: descending,
+            // Despite its name, ECS matches `familyPrefix` against the whole family name.
+            family: request.familyPrefix, statuses: [request.status ?? .active], descending: descending,
             after: cursor, limit: limit + 1)
         let page = records.prefix(limit)
         let next =

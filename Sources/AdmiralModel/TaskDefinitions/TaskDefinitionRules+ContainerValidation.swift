@@ -155,7 +155,9 @@ extension TaskDefinitionRules {
                 let transport = (mapping.protocol ?? .tcp).rawValue
                 let key = "\(transport)/\(hostPort)"
                 if let owner = owners[key] {
-                    let who = owner == name ? "Container '\(name)' maps it twice" : "Containers '\(owner)' and '\(name)' both map it"
+                    let who =
+                        owner == name
+                        ? "Container '\(name)' maps it twice" : "Containers '\(owner)' and '\(name)' both map it"
                     throw invalid(
                         "\(transport.uppercased()) host port '\(hostPort)' is mapped multiple times in "
                             + "task. \(who); give each mapping its own host port, or 0 for a dynamic "

@@ -51,15 +51,15 @@ extension SQLiteStore {
     }
 
     public func listTaskDefinitions(
-        familyPrefix: String?, statuses: [ECS.TaskDefinitionStatus], descending: Bool,
+        family: String?, statuses: [ECS.TaskDefinitionStatus], descending: Bool,
         after cursor: TaskDefinitionCursor?, limit: Int
     ) async throws -> [TaskDefinitionRecord] {
         try await pool.read { db in
             var sql = "SELECT * FROM task_definitions WHERE status IN (\(statuses.map { _ in "?" }.joined(separator: ",")))"
             var arguments = StatementArguments(statuses.map(\.rawValue))
-            if let familyPrefix, !familyPrefix.isEmpty {
-                sql += " AND substr(family, 1, ?) = ?"
-                arguments += [familyPrefix.count, familyPrefix]
+            if let family, !family.isEmpty {
+                sql += " AND family = ?"
+                arguments += [family]
             }
             if let cursor {
                 sql += descending ? " AND (family, revision) < (?, ?)" : " AND (family, revision) > (?, ?)"
