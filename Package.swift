@@ -21,11 +21,29 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Layer 0: domain types with AWS JSON shapes. Foundation only.
         .target(
             name: "AdmiralModel",
+            swiftSettings: swiftSettings
+        ),
+        // Layer 1: placement, pure functions over a snapshot.
+        .target(
+            name: "AdmiralScheduler",
+            dependencies: ["AdmiralModel"],
+            swiftSettings: swiftSettings
+        ),
+        // Layer 1: the Docker Engine API client; knows no ECS.
+        .target(
+            name: "DockerEngine",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Layer 1: the AWS wire, independent of ECS.
@@ -90,6 +108,16 @@ let package = Package(
         .testTarget(
             name: "AdmiralModelTests",
             dependencies: ["AdmiralModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AdmiralSchedulerTests",
+            dependencies: ["AdmiralScheduler", "AdmiralModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DockerEngineTests",
+            dependencies: ["DockerEngine"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -113,9 +113,10 @@ public struct AWSEndpoint: HTTPResponder {
                 status: .init(code: wire.httpStatus), contentType: AWSJSONVersion.v1_1.contentType,
                 body: jsonErrorBody(wire), requestId: requestId)
         case .query:
+            let query = wire.queryProtocolEquivalent
             return Self.response(
-                status: .init(code: wire.httpStatus), contentType: "text/xml",
-                body: queryErrorBody(wire, requestId: requestId), requestId: requestId)
+                status: .init(code: query.httpStatus), contentType: "text/xml",
+                body: queryErrorBody(query, requestId: requestId), requestId: requestId)
         }
     }
 

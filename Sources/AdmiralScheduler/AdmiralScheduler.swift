@@ -1,0 +1,1 @@
+// The placement engine: see the issue on task placement.
