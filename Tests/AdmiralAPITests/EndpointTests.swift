@@ -113,7 +113,8 @@ struct EndpointTests {
         let harness = try APITestHarness()
         defer { harness.cleanup() }
         try await harness.run { client in
-            let response = try await client.ecs("RegisterTaskDefinition", #"{"family": "web", "containerDefinitions": [ "#)
+            let response = try await client.ecs(
+                "RegisterTaskDefinition", #"{"family": "web", "containerDefinitions": [ "#)
             #expect(response.errorType == "SerializationException")
             #expect(response.status == 400)
             let array = try await client.ecs("ListClusters", "[]")

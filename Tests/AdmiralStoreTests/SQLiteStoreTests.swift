@@ -124,7 +124,9 @@ struct SQLiteStoreTests {
         _ = try await db.store.updateTaskDefinition(family: "web", revision: 3) { $0.status = .inactive }
         #expect(try await db.store.taskDefinition(family: "web", revision: nil)?.revision == 2)
         #expect(try await db.store.taskDefinition(family: "web", revision: 3)?.status == .inactive)
-        let next = try await db.store.registerTaskDefinition(family: "web", tags: []) { taskDefinitionRecord("web", $0) }
+        let next = try await db.store.registerTaskDefinition(family: "web", tags: []) {
+            taskDefinitionRecord("web", $0)
+        }
         #expect(next.revision == 4)
     }
 
@@ -141,7 +143,10 @@ struct SQLiteStoreTests {
         }
         let ascending = try await db.store.listTaskDefinitions(
             family: nil, statuses: [.active], descending: false, after: nil, limit: 100)
-        #expect(ascending.map { "\($0.family):\($0.revision)" } == ["api:1", "api:2", "web:1", "web:2", "web_x:1", "web_x:2", "worker:1", "worker:2"])
+        #expect(
+            ascending.map { "\($0.family):\($0.revision)" } == [
+                "api:1", "api:2", "web:1", "web:2", "web_x:1", "web_x:2", "worker:1", "worker:2",
+            ])
         let web = try await db.store.listTaskDefinitions(
             family: "web", statuses: [.active], descending: false, after: nil, limit: 100)
         #expect(web.map { "\($0.family):\($0.revision)" } == ["web:1", "web:2"])
@@ -149,8 +154,10 @@ struct SQLiteStoreTests {
             family: nil, statuses: [.active], descending: true,
             after: TaskDefinitionCursor(family: "web", revision: 1), limit: 3)
         #expect(descending.map { "\($0.family):\($0.revision)" } == ["api:2", "api:1"])
-        #expect(try await db.store.listTaskDefinitions(
-            family: "we", statuses: [.active], descending: false, after: nil, limit: 100).isEmpty)
+        #expect(
+            try await db.store.listTaskDefinitions(
+                family: "we", statuses: [.active], descending: false, after: nil, limit: 100
+            ).isEmpty)
     }
 
     @Test("families filter by whether they have an ACTIVE revision")
@@ -161,14 +168,24 @@ struct SQLiteStoreTests {
             _ = try await db.store.registerTaskDefinition(family: family, tags: []) { taskDefinitionRecord(family, $0) }
         }
         _ = try await db.store.updateTaskDefinition(family: "b", revision: 1) { $0.status = .inactive }
-        #expect(try await db.store.listTaskDefinitionFamilies(prefix: nil, status: .all, after: nil, limit: 10) == ["a", "b", "c"])
-        #expect(try await db.store.listTaskDefinitionFamilies(prefix: nil, status: .active, after: nil, limit: 10) == ["a", "c"])
-        #expect(try await db.store.listTaskDefinitionFamilies(prefix: nil, status: .inactive, after: nil, limit: 10) == ["b"])
+        #expect(
+            try await db.store.listTaskDefinitionFamilies(prefix: nil, status: .all, after: nil, limit: 10) == [
+                "a", "b", "c",
+            ])
+        #expect(
+            try await db.store.listTaskDefinitionFamilies(prefix: nil, status: .active, after: nil, limit: 10) == [
+                "a", "c",
+            ])
+        #expect(
+            try await db.store.listTaskDefinitionFamilies(prefix: nil, status: .inactive, after: nil, limit: 10) == [
+                "b"
+            ])
         #expect(try await db.store.listTaskDefinitionFamilies(prefix: nil, status: .all, after: "a", limit: 1) == ["b"])
         // `_` and `%` are not wildcards in a prefix.
         _ = try await db.store.registerTaskDefinition(family: "a_b", tags: []) { taskDefinitionRecord("a_b", $0) }
         _ = try await db.store.registerTaskDefinition(family: "aXb", tags: []) { taskDefinitionRecord("aXb", $0) }
-        #expect(try await db.store.listTaskDefinitionFamilies(prefix: "a_", status: .all, after: nil, limit: 10) == ["a_b"])
+        #expect(
+            try await db.store.listTaskDefinitionFamilies(prefix: "a_", status: .all, after: nil, limit: 10) == ["a_b"])
     }
 
     @Test("tags are added, overwritten and removed in order, and refused for a missing resource")
@@ -178,12 +195,18 @@ struct SQLiteStoreTests {
         _ = try await db.store.createCluster(clusterRecord("web"), tags: [ECS.Tag(key: "a", value: "1")])
         let added = try await db.store.updateTags(
             of: .cluster(name: "web"), add: [ECS.Tag(key: "b", value: "2"), ECS.Tag(key: "a", value: "3")],
-            removeKeys: []) { _ in }
+            removeKeys: []
+        ) { _ in }
         #expect(added)
-        #expect(try await db.store.tags(of: .cluster(name: "web")) == [ECS.Tag(key: "a", value: "3"), ECS.Tag(key: "b", value: "2")])
+        #expect(
+            try await db.store.tags(of: .cluster(name: "web")) == [
+                ECS.Tag(key: "a", value: "3"), ECS.Tag(key: "b", value: "2"),
+            ])
         _ = try await db.store.updateTags(of: .cluster(name: "web"), add: [], removeKeys: ["a", "zzz"]) { _ in }
         #expect(try await db.store.tags(of: .cluster(name: "web")) == [ECS.Tag(key: "b", value: "2")])
-        let missing = try await db.store.updateTags(of: .cluster(name: "nope"), add: [ECS.Tag(key: "x", value: "y")], removeKeys: []) { _ in }
+        let missing = try await db.store.updateTags(
+            of: .cluster(name: "nope"), add: [ECS.Tag(key: "x", value: "y")], removeKeys: []
+        ) { _ in }
         #expect(!missing)
     }
 
@@ -199,7 +222,8 @@ struct SQLiteStoreTests {
         #expect(try await reopened.cluster(named: "web")?.status == .active)
         let definition = try await reopened.taskDefinition(family: "web", revision: 1)
         #expect(definition?.definition.containerDefinitions?.first?.image == "nginx:1.27")
-        #expect(try await reopened.tags(of: .taskDefinition(family: "web", revision: 1)) == [ECS.Tag(key: "k", value: "v")])
+        #expect(
+            try await reopened.tags(of: .taskDefinition(family: "web", revision: 1)) == [ECS.Tag(key: "k", value: "v")])
         try reopened.close()
     }
 }

@@ -17,8 +17,13 @@ public struct AWSEndpoint: HTTPResponder {
     let ecs: ECSHandler
     let logger: Logger
 
-    static let requestIdHeader = HTTPField.Name("x-amzn-RequestId")!
-    static let targetHeader = HTTPField.Name("X-Amz-Target")!
+    static let requestIdHeader = headerName("x-amzn-RequestId")
+    static let targetHeader = headerName("X-Amz-Target")
+
+    static func headerName(_ name: String) -> HTTPField.Name {
+        guard let field = HTTPField.Name(name) else { preconditionFailure("'\(name)' is a valid header name") }
+        return field
+    }
 
     init(configuration: APIConfiguration, ecs: ECSHandler, logger: Logger) {
         self.configuration = configuration
@@ -44,14 +49,16 @@ public struct AWSEndpoint: HTTPResponder {
             guard request.method == .post else {
                 throw AWSWireError(
                     code: "UnknownOperationException",
-                    message: "Admiral's AWS endpoint takes POST requests; \(request.method.rawValue) \(path) is not an operation.",
+                    message:
+                        "Admiral's AWS endpoint takes POST requests; \(request.method.rawValue) \(path) is not an operation.",
                     httpStatus: request.method == .get ? 404 : 405)
             }
             var request = request
             let body = try await Self.collectBody(&request, limit: configuration.maxBodyBytes)
             let identity = try verifier.verify(SigV4Request(request.head, body: body.readableBytesView))
             let bytes = Array(body.readableBytesView)
-            let principalARN = "arn:aws:iam::\(configuration.accountId):user/\(identity.principal ?? identity.accessKeyId)"
+            let principalARN =
+                "arn:aws:iam::\(configuration.accountId):user/\(identity.principal ?? identity.accessKeyId)"
             let requestContext = RequestContext(
                 names: ECSNames(region: identity.region, accountId: configuration.accountId),
                 principalARN: principalARN)

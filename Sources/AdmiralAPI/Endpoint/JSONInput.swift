@@ -15,7 +15,8 @@ enum JSONInput {
             throw AWSWireError(
                 code: "InvalidParameterException",
                 message:
-                    "Invalid value '\(error.value)' for \(error.member). Valid values: \(error.allowed.joined(separator: ", ")).")
+                    "Invalid value '\(error.value)' for \(error.member). Valid values: \(error.allowed.joined(separator: ", "))."
+            )
         } catch let error as DecodingError {
             throw map(error)
         } catch {

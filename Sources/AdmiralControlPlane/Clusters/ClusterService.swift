@@ -38,7 +38,8 @@ public struct ClusterService: Sendable {
         let counts = try await store.clusterCounts(named: [name])[name] ?? ClusterCounts()
         let currentTags = try await store.tags(of: .cluster(name: name))
         return ECS.CreateClusterResponse(
-            cluster: render(result.record, counts: counts, tags: currentTags, include: [.settings, .configurations],
+            cluster: render(
+                result.record, counts: counts, tags: currentTags, include: [.settings, .configurations],
                 context: context))
     }
 
@@ -48,7 +49,8 @@ public struct ClusterService: Sendable {
     ) async throws -> ECS.DescribeClustersResponse {
         let identifiers = request.clusters ?? []
         guard identifiers.count <= 100 else {
-            throw AdmiralError.invalidParameter("DescribeClusters takes at most 100 clusters; got \(identifiers.count).")
+            throw AdmiralError.invalidParameter(
+                "DescribeClusters takes at most 100 clusters; got \(identifiers.count).")
         }
         let requested = identifiers.isEmpty ? ["default"] : identifiers
         var names: [String] = []
@@ -95,15 +97,20 @@ public struct ClusterService: Sendable {
         let name = try NameRules.clusterName(request.cluster)
         let deleted = try await store.updateCluster(named: name) { record, counts in
             if counts.activeServices + counts.drainingServices > 0 {
-                throw AdmiralError(.clusterContainsServices,
-                    "The Cluster cannot be deleted while Services are active. Delete the services of cluster '\(name)' first.")
+                throw AdmiralError(
+                    .clusterContainsServices,
+                    "The Cluster cannot be deleted while Services are active. Delete the services of cluster '\(name)' first."
+                )
             }
             if counts.registeredContainerInstances > 0 {
-                throw AdmiralError(.clusterContainsContainerInstances,
-                    "The Cluster cannot be deleted while Container Instances are active or draining. Deregister the \(counts.registeredContainerInstances) container instance(s) of cluster '\(name)' first.")
+                throw AdmiralError(
+                    .clusterContainsContainerInstances,
+                    "The Cluster cannot be deleted while Container Instances are active or draining. Deregister the \(counts.registeredContainerInstances) container instance(s) of cluster '\(name)' first."
+                )
             }
             if counts.runningTasks + counts.pendingTasks > 0 {
-                throw AdmiralError(.clusterContainsTasks,
+                throw AdmiralError(
+                    .clusterContainsTasks,
                     "The Cluster cannot be deleted while Tasks are active. Stop the tasks of cluster '\(name)' first.")
             }
             record.status = .inactive
@@ -111,7 +118,8 @@ public struct ClusterService: Sendable {
         guard let deleted else { throw Self.notFound(name) }
         let tags = try await store.tags(of: .cluster(name: name))
         return ECS.DeleteClusterResponse(
-            cluster: render(deleted, counts: ClusterCounts(), tags: tags, include: [.settings, .configurations],
+            cluster: render(
+                deleted, counts: ClusterCounts(), tags: tags, include: [.settings, .configurations],
                 context: context))
     }
 
@@ -170,7 +178,8 @@ public struct ClusterService: Sendable {
             }
             guard let value = setting.value, Self.containerInsightsValues.contains(value) else {
                 throw AdmiralError.invalidParameter(
-                    "Invalid value '\(setting.value ?? "")' for cluster setting \(settingName.rawValue). Valid values: enabled, disabled, enhanced.")
+                    "Invalid value '\(setting.value ?? "")' for cluster setting \(settingName.rawValue). Valid values: enabled, disabled, enhanced."
+                )
             }
             if let index = result.firstIndex(where: { $0.name == settingName }) {
                 result[index].value = value

@@ -26,7 +26,8 @@ public enum Pagination {
         guard let data = Data(base64Encoded: token),
             let decoded = try? JSONDecoder().decode(Token<Key>.self, from: data), decoded.list == list
         else {
-            throw AdmiralError.invalidParameter("Invalid nextToken: pass the nextToken of a previous response of the same call unchanged.")
+            throw AdmiralError.invalidParameter(
+                "Invalid nextToken: pass the nextToken of a previous response of the same call unchanged.")
         }
         return decoded.after
     }

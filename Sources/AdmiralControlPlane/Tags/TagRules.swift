@@ -21,7 +21,8 @@ public enum TagRules {
                     "Tag value of key '\(key)' is \(value.count) characters long; the limit is \(maximumValueLength).")
             }
             guard seen.insert(key).inserted else {
-                throw AdmiralError.invalidParameter("Tag key '\(key)' appears more than once; each key may have only one value.")
+                throw AdmiralError.invalidParameter(
+                    "Tag key '\(key)' appears more than once; each key may have only one value.")
             }
         }
         try validateCount(tags)

@@ -55,7 +55,8 @@ extension SQLiteStore {
         after cursor: TaskDefinitionCursor?, limit: Int
     ) async throws -> [TaskDefinitionRecord] {
         try await pool.read { db in
-            var sql = "SELECT * FROM task_definitions WHERE status IN (\(statuses.map { _ in "?" }.joined(separator: ",")))"
+            var sql =
+                "SELECT * FROM task_definitions WHERE status IN (\(statuses.map { _ in "?" }.joined(separator: ",")))"
             var arguments = StatementArguments(statuses.map(\.rawValue))
             if let family, !family.isEmpty {
                 sql += " AND family = ?"
