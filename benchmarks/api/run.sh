@@ -68,6 +68,7 @@ ADMIRAL="$(swift build -c release --show-bin-path)/admiral"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/admiral-bench.XXXXXX")
 ADMIRAL_PID=""
 MOTO_PID=""
+WRK_PID=""
 
 # Stop a server started with setsid (its own process group), bounded in time.
 stop_server() {
@@ -86,6 +87,7 @@ stop_server() {
 
 cleanup() {
     local status=$?
+    if [[ -n "$WRK_PID" ]]; then kill -TERM "$WRK_PID" 2>/dev/null || true; wait "$WRK_PID" 2>/dev/null || true; fi
     stop_server "$ADMIRAL_PID"
     stop_server "$MOTO_PID"
     if [[ "${KEEP_WORK:-0}" == 1 || $status -ne 0 ]]; then
@@ -95,6 +97,7 @@ cleanup() {
     fi
 }
 trap cleanup EXIT
+trap 'echo "run.sh: FAILED: command at line $LINENO exited with status $?" >&2' ERR
 trap 'exit 130' INT TERM
 
 wait_for_port() { # port seconds pid
@@ -145,16 +148,26 @@ start_moto() {
 
 WRK_ARGS=(-t"$WRK_THREADS" -c"$CONNECTIONS" --timeout 5s)
 
+# run_wrk SECONDS OUTPUT ARGS...: wrk in the background, waited for, so that a signal
+# interrupts the run at once instead of after wrk finishes.
+run_wrk() {
+    local seconds=$1 output=$2 status=0
+    shift 2
+    timeout $((seconds + 30)) wrk "${WRK_ARGS[@]}" -d"${seconds}s" "$@" >"$output" &
+    WRK_PID=$!
+    wait "$WRK_PID" || status=$?
+    WRK_PID=""
+    return "$status"
+}
+
 # run_call SERVER OP: sign OP, check the pre-signed request, warm up, measure.
 run_call() {
     local server=$1 op=$2 script="$WORK/$1-$2.lua" report="$WORK/$1-$2.txt" warm="$WORK/$1-$2.warmup.txt"
     python3 "$BENCH" prepare "$ENDPOINT" "$op" "$script" >&2 || fail "$server $op: pre-signed request refused"
     log "$server $op: warm-up ${WARMUP}s"
-    timeout $((WARMUP + 30)) wrk "${WRK_ARGS[@]}" -d"${WARMUP}s" -s "$script" "$ENDPOINT/" >"$warm" ||
-        fail "$server $op: wrk warm-up failed"
+    run_wrk "$WARMUP" "$warm" -s "$script" "$ENDPOINT/" || fail "$server $op: wrk warm-up failed"
     log "$server $op: wrk ${WRK_ARGS[*]} -d${DURATION}s --latency"
-    timeout $((DURATION + 30)) wrk "${WRK_ARGS[@]}" -d"${DURATION}s" --latency -s "$script" "$ENDPOINT/" \
-        >"$report" || fail "$server $op: wrk failed"
+    run_wrk "$DURATION" "$report" --latency -s "$script" "$ENDPOINT/" || fail "$server $op: wrk failed"
     python3 "$BENCH" parse "$report" >"$WORK/$server-$op.json" || { cat "$report" >&2; fail "unreadable wrk report"; }
     # Every answer must be a success; from Admiral, every connection must also stay up.
     python3 - "$server" "$op" "$WORK/$server-$op.json" "$warm" <<'EOF' || { cat "$report" >&2; fail "$server $op: error responses (see above)"; }
@@ -186,6 +199,7 @@ bench_server() { # SERVER
     run_call "$1" register
 }
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 start_admiral
 bench_server admiral
 stop_server "$ADMIRAL_PID"
@@ -204,13 +218,14 @@ command_line="DURATION=$DURATION"
 command_line+=" benchmarks/api/run.sh"
 ((RECORD)) && command_line+=" --record"
 
-export B_NPROC B_DATE B_COMMAND B_WRK_COMMAND B_WARMUP B_WRK_VERSION B_SWIFT_VERSION B_MOTO_VERSION
+export B_LOAD B_NPROC B_DATE B_COMMAND B_WRK_COMMAND B_WARMUP B_WRK_VERSION B_SWIFT_VERSION B_MOTO_VERSION
 B_NPROC=$(nproc)
+B_LOAD="$LOAD_BEFORE before, $(cut -d' ' -f1-3 /proc/loadavg) after"
 B_DATE=$(python3 "$BENCH" now)
 B_COMMAND=$command_line
 B_WRK_COMMAND="wrk ${WRK_ARGS[*]} -d${DURATION}s --latency -s <pre-signed request>.lua"
 B_WARMUP=$WARMUP
-B_WRK_VERSION=$(wrk -v 2>&1 | sed -n '1s/^wrk \([^ ]*\).*/\1/p')
+B_WRK_VERSION=$({ wrk -v 2>&1 || true; } | sed -n '1s/^wrk \([^ ]*\).*/\1/p')
 B_SWIFT_VERSION=$(swift --version 2>/dev/null | sed -n '1s/.*Swift version \([^ ]*\).*/Swift \1/p')
 B_MOTO_VERSION=$(python3 -c 'import moto; print(moto.__version__)')
 python3 - "$WORK/meta.json" <<'EOF'
@@ -224,6 +239,7 @@ meta = {
     "command": os.environ["B_COMMAND"],
     "machine": {"nproc": int(os.environ["B_NPROC"]), "cpu_model": cpu, "mem": f"{mem_kib / 1048576:.0f} GiB RAM",
                 "os": f"{os_name}, Linux {platform.release()}"},
+    "loadavg": os.environ["B_LOAD"],
     "wrk_command": os.environ["B_WRK_COMMAND"],
     "warmup": int(os.environ["B_WARMUP"]),
     "wrk_version": os.environ["B_WRK_VERSION"],

@@ -17,7 +17,7 @@ public struct AWSJSONTarget: Sendable, Hashable {
     /// Splits a header value at its last dot; throws `UnknownOperationException` (400) when
     /// the header is missing or has no prefix or no operation.
     public init(header: String?) throws(AWSWireError) {
-        let value = header?.trimmingCharacters(in: .whitespaces) ?? ""
+        let value = header?.trimmingSpaces() ?? ""
         guard let dot = value.lastIndex(of: "."), dot != value.startIndex,
             value.index(after: dot) != value.endIndex
         else {

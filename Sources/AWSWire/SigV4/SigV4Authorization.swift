@@ -37,7 +37,7 @@ struct SigV4Authorization: Equatable {
 
     private static func parseHeader(_ header: String, request: SigV4Request) throws(AWSWireError) -> SigV4Authorization
     {
-        let trimmed = header.trimmingCharacters(in: .whitespaces)
+        let trimmed = header.trimmingSpaces()
         let algorithm = trimmed.prefix { $0 != " " }
         guard algorithm == SigV4Canonical.algorithm else {
             if algorithm.hasPrefix("AWS4-") {
@@ -84,7 +84,7 @@ struct SigV4Authorization: Equatable {
     /// The signing time from `X-Amz-Date`, or else from the HTTP `Date` header.
     private static func signingTime(_ request: SigV4Request) throws(AWSWireError) -> (String, Date) {
         if let amzDate = request.firstValue(of: "x-amz-date") {
-            let value = amzDate.trimmingCharacters(in: .whitespaces)
+            let value = amzDate.trimmingSpaces()
             guard let date = AWSTimestamp.parseBasicISO8601(value) else {
                 throw .incompleteSignature(
                     "Date must be in ISO-8601 'basic format'. Got '\(value)'. See http://en.wikipedia.org/wiki/ISO_8601"
@@ -93,7 +93,7 @@ struct SigV4Authorization: Equatable {
             return (value, date)
         }
         let httpDate = request.firstValue(of: "date") ?? ""
-        guard let date = AWSTimestamp.parseRFC1123(httpDate.trimmingCharacters(in: .whitespaces)) else {
+        guard let date = AWSTimestamp.parseRFC1123(httpDate.trimmingSpaces()) else {
             throw .incompleteSignature(
                 "Date must be an RFC 1123 date such as 'Sun, 30 Aug 2015 12:36:00 GMT'. Got '\(httpDate)'.")
         }

@@ -51,7 +51,7 @@ public final class SigV4Verifier: Sendable {
         }
         try checkTime(authorization, now: now)
         if let declared = request.firstValue(of: "x-amz-content-sha256"),
-            declared.trimmingCharacters(in: .whitespaces).lowercased() != request.payloadSHA256Hex
+            declared.trimmingSpaces().lowercased() != request.payloadSHA256Hex
         {
             throw .contentSHA256Mismatch()
         }

@@ -52,18 +52,19 @@ extension SQLiteStore {
 
     func fetchTags(_ db: Database, resource: String) throws -> [ECS.Tag] {
         try Row.fetchAll(
-            db, sql: "SELECT key, value FROM tags WHERE resource = ? ORDER BY position", arguments: [resource]
+            db.cachedStatement(sql: "SELECT key, value FROM tags WHERE resource = ? ORDER BY position"),
+            arguments: [resource]
         ).map { ECS.Tag(key: $0["key"], value: $0["value"]) }
     }
 
     func writeTags(_ db: Database, resource: String, tags: [ECS.Tag]) throws {
         for (position, tag) in tags.enumerated() {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO tags (resource, key, value, position) VALUES (?, ?, ?, ?)
                     ON CONFLICT(resource, key) DO UPDATE SET value = excluded.value
-                    """,
-                arguments: [resource, tag.key ?? "", tag.value ?? "", position])
+                    """
+            ).execute(arguments: [resource, tag.key ?? "", tag.value ?? "", position])
         }
     }
 }

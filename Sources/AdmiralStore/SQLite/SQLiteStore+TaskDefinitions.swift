@@ -8,42 +8,54 @@ extension SQLiteStore {
         tags: [ECS.Tag],
         _ make: @Sendable (_ revision: Int) throws -> TaskDefinitionRecord
     ) async throws -> TaskDefinitionRecord {
-        try await pool.write { db in
+        let record = try await pool.write { db in
             let last =
                 try Int.fetchOne(
-                    db, sql: "SELECT last_revision FROM task_definition_families WHERE family = ?",
+                    db.cachedStatement(sql: "SELECT last_revision FROM task_definition_families WHERE family = ?"),
                     arguments: [family]) ?? 0
             let record = try make(last + 1)
             precondition(record.family == family && record.revision == last + 1, "record must use the given revision")
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO task_definition_families (family, last_revision) VALUES (?, ?)
                     ON CONFLICT(family) DO UPDATE SET last_revision = excluded.last_revision
-                    """,
-                arguments: [family, record.revision])
-            try db.execute(
-                sql: "INSERT INTO task_definitions (family, revision, status, body) VALUES (?, ?, ?, ?)",
-                arguments: [family, record.revision, record.status.rawValue, try self.encode(record.definition)])
+                    """
+            ).execute(arguments: [family, record.revision])
+            try db.cachedStatement(
+                sql: "INSERT INTO task_definitions (family, revision, status, body) VALUES (?, ?, ?, ?)"
+            ).execute(arguments: [family, record.revision, record.status.rawValue, try self.encode(record.definition)])
             try self.writeTags(
                 db, resource: Self.tagKey(.taskDefinition(family: family, revision: record.revision)), tags: tags)
             return record
         }
+        taskDefinitionCache.wrote(record, latestActive: record.status == .active ? record.revision : nil)
+        return record
     }
 
     public func taskDefinition(family: String, revision: Int?) async throws -> TaskDefinitionRecord? {
+        if let cached = taskDefinitionCache.lookup(family: family, revision: revision) { return cached }
+        let generation = taskDefinitionCache.generation()
+        let record = try await readTaskDefinition(family: family, revision: revision)
+        if let record {
+            taskDefinitionCache.fill(record, asLatest: revision == nil, generation: generation)
+        }
+        return record
+    }
+
+    func readTaskDefinition(family: String, revision: Int?) async throws -> TaskDefinitionRecord? {
         try await pool.read { db in
             let row: Row?
             if let revision {
                 row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM task_definitions WHERE family = ? AND revision = ?",
+                    db.cachedStatement(sql: "SELECT * FROM task_definitions WHERE family = ? AND revision = ?"),
                     arguments: [family, revision])
             } else {
                 row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT * FROM task_definitions WHERE family = ? AND status = 'ACTIVE'
-                        ORDER BY revision DESC LIMIT 1
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            SELECT * FROM task_definitions WHERE family = ? AND status = 'ACTIVE'
+                            ORDER BY revision DESC LIMIT 1
+                            """),
                     arguments: [family])
             }
             return try row.map { try self.taskDefinitionRecord($0) }
@@ -101,7 +113,7 @@ extension SQLiteStore {
         family: String, revision: Int,
         _ change: @Sendable (inout TaskDefinitionRecord) throws -> Void
     ) async throws -> TaskDefinitionRecord? {
-        try await pool.write { db in
+        let result = try await pool.write { db -> (TaskDefinitionRecord, Int?)? in
             guard
                 let row = try Row.fetchOne(
                     db, sql: "SELECT * FROM task_definitions WHERE family = ? AND revision = ?",
@@ -112,8 +124,15 @@ extension SQLiteStore {
             try db.execute(
                 sql: "UPDATE task_definitions SET status = ?, body = ? WHERE family = ? AND revision = ?",
                 arguments: [record.status.rawValue, try self.encode(record.definition), family, revision])
-            return record
+            let latest = try Int.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT max(revision) FROM task_definitions WHERE family = ? AND status = 'ACTIVE'"),
+                arguments: [family])
+            return (record, latest)
         }
+        guard let (record, latest) = result else { return nil }
+        taskDefinitionCache.wrote(record, latestActive: latest)
+        return record
     }
 
     func taskDefinitionRecord(_ row: Row) throws -> TaskDefinitionRecord {

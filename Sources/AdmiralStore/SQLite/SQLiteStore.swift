@@ -18,6 +18,7 @@ public final class SQLiteStore: Store {
     }
 
     let pool: DatabasePool
+    let taskDefinitionCache = TaskDefinitionCache()
     let encoder = ECS.makeEncoder()
     let decoder = ECS.makeDecoder()
 
