@@ -203,4 +203,27 @@ struct EndpointTests {
             #expect(undescribable.errorType == "ClientException")
         }
     }
+
+    @Test("a described task definition reflects deregistration at once, through every cache")
+    func describeAfterDeregister() async throws {
+        let harness = try APITestHarness()
+        defer { harness.cleanup() }
+        try await harness.run { client in
+            let definition = #"{"family":"web","containerDefinitions":[{"name":"a","image":"busybox","memory":64}]}"#
+            _ = try await client.ecs("RegisterTaskDefinition", definition)
+            _ = try await client.ecs("RegisterTaskDefinition", definition)
+            for _ in 0..<2 {
+                let latest = try await client.ecs("DescribeTaskDefinition", #"{"taskDefinition":"web"}"#)
+                let body = try #require(latest.json["taskDefinition"] as? [String: Any])
+                #expect(body["revision"] as? Int == 2)
+            }
+            let exact = try await client.ecs("DescribeTaskDefinition", #"{"taskDefinition":"web:2"}"#)
+            #expect((exact.json["taskDefinition"] as? [String: Any])?["status"] as? String == "ACTIVE")
+            _ = try await client.ecs("DeregisterTaskDefinition", #"{"taskDefinition":"web:2"}"#)
+            let after = try await client.ecs("DescribeTaskDefinition", #"{"taskDefinition":"web:2"}"#)
+            #expect((after.json["taskDefinition"] as? [String: Any])?["status"] as? String == "INACTIVE")
+            let latest = try await client.ecs("DescribeTaskDefinition", #"{"taskDefinition":"web"}"#)
+            #expect((latest.json["taskDefinition"] as? [String: Any])?["revision"] as? Int == 1)
+        }
+    }
 }

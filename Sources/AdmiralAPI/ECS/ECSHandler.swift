@@ -19,7 +19,8 @@ struct ECSHandler: Sendable {
             "UpdateCluster": Self.operation(clusters.updateCluster),
             "UpdateClusterSettings": Self.operation(clusters.updateClusterSettings),
             "RegisterTaskDefinition": Self.operation(taskDefinitions.register),
-            "DescribeTaskDefinition": Self.operation(taskDefinitions.describe),
+            "DescribeTaskDefinition": Self.operation(
+                taskDefinitions.describe, cache: EncodedResponseCache<ECS.DescribeTaskDefinitionResponse>()),
             "DeregisterTaskDefinition": Self.operation(taskDefinitions.deregister),
             "DeleteTaskDefinitions": Self.operation(taskDefinitions.delete),
             "ListTaskDefinitions": Self.operation(taskDefinitions.list),
@@ -44,6 +45,18 @@ struct ECSHandler: Sendable {
             let input = try JSONInput.decode(Input.self, from: body)
             let output = try await call(input, context)
             return Array(try ECS.makeEncoder().encode(output))
+        }
+    }
+
+    /// An operation whose encoded outputs are remembered, for hot read paths.
+    static func operation<Input: Decodable & Sendable, Output: Encodable & Hashable & Sendable>(
+        _ call: @escaping @Sendable (Input, RequestContext) async throws -> Output,
+        cache: EncodedResponseCache<Output>
+    ) -> Operation {
+        { body, context in
+            let input = try JSONInput.decode(Input.self, from: body)
+            let output = try await call(input, context)
+            return try cache.encoded(output) { Array(try ECS.makeEncoder().encode($0)) }
         }
     }
 }

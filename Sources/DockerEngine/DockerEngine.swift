@@ -1,1 +1,0 @@
-// The Docker Engine API client.
