@@ -1,1 +1,0 @@
-// The placement engine: see the issue on task placement.
