@@ -42,13 +42,14 @@ public protocol Store: Sendable {
 
     // MARK: Task definitions
 
-    /// Registers the next revision of a family: `make` receives the revision number
-    /// and returns the record to store. Concurrent calls get distinct, consecutive
-    /// revisions.
+    /// Registers `definition` as the next revision of `family`, ACTIVE. The store
+    /// assigns the revision (concurrent calls get distinct, consecutive revisions) and
+    /// sets the definition's `revision`; `taskDefinitionArn` is left to the caller to
+    /// render, since the ARN's region is the request's.
     func registerTaskDefinition(
         family: String,
-        tags: [ECS.Tag],
-        _ make: @Sendable (_ revision: Int) throws -> TaskDefinitionRecord
+        definition: ECS.TaskDefinition,
+        tags: [ECS.Tag]
     ) async throws -> TaskDefinitionRecord
 
     /// One revision, or the latest ACTIVE revision of the family when `revision` is nil.

@@ -30,12 +30,10 @@ func clusterRecord(_ name: String, status: ClusterRecord.Status = .active) -> Cl
         createdAt: Date(timeIntervalSince1970: 1_700_000_000))
 }
 
-func taskDefinitionRecord(_ family: String, _ revision: Int, image: String = "busybox") -> TaskDefinitionRecord {
-    TaskDefinitionRecord(
-        family: family, revision: revision, status: .active,
-        definition: ECS.TaskDefinition(
-            containerDefinitions: [ECS.ContainerDefinition(name: "app", image: image, memory: 64)],
-            family: family, revision: revision, status: .active))
+func taskDefinition(_ family: String, image: String = "busybox") -> ECS.TaskDefinition {
+    ECS.TaskDefinition(
+        containerDefinitions: [ECS.ContainerDefinition(name: "app", image: image, memory: 64)],
+        family: family, status: .active)
 }
 
 @Suite("SQLite store")
@@ -104,9 +102,7 @@ struct SQLiteStoreTests {
         let revisions = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<40 {
                 group.addTask {
-                    try await store.registerTaskDefinition(family: "web", tags: []) { revision in
-                        taskDefinitionRecord("web", revision)
-                    }.revision
+                    try await store.registerTaskDefinition(family: "web", definition: taskDefinition("web"), tags: []).revision
                 }
             }
             return try await group.reduce(into: [Int]()) { $0.append($1) }
@@ -119,14 +115,12 @@ struct SQLiteStoreTests {
         let db = try TemporaryDatabase()
         defer { db.cleanup() }
         for _ in 0..<3 {
-            _ = try await db.store.registerTaskDefinition(family: "web", tags: []) { taskDefinitionRecord("web", $0) }
+            _ = try await db.store.registerTaskDefinition(family: "web", definition: taskDefinition("web"), tags: [])
         }
         _ = try await db.store.updateTaskDefinition(family: "web", revision: 3) { $0.status = .inactive }
         #expect(try await db.store.taskDefinition(family: "web", revision: nil)?.revision == 2)
         #expect(try await db.store.taskDefinition(family: "web", revision: 3)?.status == .inactive)
-        let next = try await db.store.registerTaskDefinition(family: "web", tags: []) {
-            taskDefinitionRecord("web", $0)
-        }
+        let next = try await db.store.registerTaskDefinition(family: "web", definition: taskDefinition("web"), tags: [])
         #expect(next.revision == 4)
     }
 
@@ -136,9 +130,7 @@ struct SQLiteStoreTests {
         defer { db.cleanup() }
         for family in ["web", "worker", "api", "web_x"] {
             for _ in 0..<2 {
-                _ = try await db.store.registerTaskDefinition(family: family, tags: []) {
-                    taskDefinitionRecord(family, $0)
-                }
+                _ = try await db.store.registerTaskDefinition(family: family, definition: taskDefinition(family), tags: [])
             }
         }
         let ascending = try await db.store.listTaskDefinitions(
@@ -165,7 +157,7 @@ struct SQLiteStoreTests {
         let db = try TemporaryDatabase()
         defer { db.cleanup() }
         for family in ["a", "b", "c"] {
-            _ = try await db.store.registerTaskDefinition(family: family, tags: []) { taskDefinitionRecord(family, $0) }
+            _ = try await db.store.registerTaskDefinition(family: family, definition: taskDefinition(family), tags: [])
         }
         _ = try await db.store.updateTaskDefinition(family: "b", revision: 1) { $0.status = .inactive }
         #expect(
@@ -182,8 +174,8 @@ struct SQLiteStoreTests {
             ])
         #expect(try await db.store.listTaskDefinitionFamilies(prefix: nil, status: .all, after: "a", limit: 1) == ["b"])
         // `_` and `%` are not wildcards in a prefix.
-        _ = try await db.store.registerTaskDefinition(family: "a_b", tags: []) { taskDefinitionRecord("a_b", $0) }
-        _ = try await db.store.registerTaskDefinition(family: "aXb", tags: []) { taskDefinitionRecord("aXb", $0) }
+        _ = try await db.store.registerTaskDefinition(family: "a_b", definition: taskDefinition("a_b"), tags: [])
+        _ = try await db.store.registerTaskDefinition(family: "aXb", definition: taskDefinition("aXb"), tags: [])
         #expect(
             try await db.store.listTaskDefinitionFamilies(prefix: "a_", status: .all, after: nil, limit: 10) == ["a_b"])
     }
@@ -215,13 +207,14 @@ struct SQLiteStoreTests {
         let db = try TemporaryDatabase()
         defer { db.cleanup() }
         _ = try await db.store.createCluster(clusterRecord("web"), tags: [])
-        _ = try await db.store.registerTaskDefinition(family: "web", tags: [ECS.Tag(key: "k", value: "v")]) {
-            taskDefinitionRecord("web", $0, image: "nginx:1.27")
-        }
+        _ = try await db.store.registerTaskDefinition(
+            family: "web", definition: taskDefinition("web", image: "nginx:1.27"), tags: [ECS.Tag(key: "k", value: "v")])
         let reopened = try db.reopen()
         #expect(try await reopened.cluster(named: "web")?.status == .active)
         let definition = try await reopened.taskDefinition(family: "web", revision: 1)
         #expect(definition?.definition.containerDefinitions?.first?.image == "nginx:1.27")
+        #expect(definition?.definition.revision == 1)
+        #expect(definition?.revision == 1)
         #expect(
             try await reopened.tags(of: .taskDefinition(family: "web", revision: 1)) == [ECS.Tag(key: "k", value: "v")])
         try reopened.close()

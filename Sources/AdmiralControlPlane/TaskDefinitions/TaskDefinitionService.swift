@@ -18,14 +18,14 @@ public struct TaskDefinitionService: Sendable {
         try TaskDefinitionRules.validate(request)
         let tags = request.tags ?? []
         try TagRules.validate(tags)
-        let family = request.family
-        let names = context.names
-        let record = try await store.registerTaskDefinition(family: family, tags: tags) { revision in
-            let definition = TaskDefinitionRules.makeDefinition(
-                request, arn: names.taskDefinitionARN(family: family, revision: revision), revision: revision,
-                registeredAt: context.now, registeredBy: context.principalARN)
-            return TaskDefinitionRecord(family: family, revision: revision, status: .active, definition: definition)
-        }
+        // The definition is built before the store assigns its revision; the revision
+        // and the ARN (in the request's region) are filled in by the store and `render`.
+        var definition = TaskDefinitionRules.makeDefinition(
+            request, arn: "", revision: 0, registeredAt: context.now, registeredBy: context.principalARN)
+        definition.taskDefinitionArn = nil
+        definition.revision = nil
+        let record = try await store.registerTaskDefinition(
+            family: request.family, definition: definition, tags: tags)
         return ECS.RegisterTaskDefinitionResponse(
             taskDefinition: render(record, context: context), tags: tags.isEmpty ? nil : tags)
     }
@@ -165,6 +165,7 @@ public struct TaskDefinitionService: Sendable {
     func render(_ record: TaskDefinitionRecord, context: RequestContext) -> ECS.TaskDefinition {
         var definition = record.definition
         definition.taskDefinitionArn = context.names.taskDefinitionARN(family: record.family, revision: record.revision)
+        definition.revision = record.revision
         definition.status = record.status
         return definition
     }

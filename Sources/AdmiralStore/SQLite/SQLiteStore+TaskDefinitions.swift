@@ -5,30 +5,39 @@ import GRDB
 extension SQLiteStore {
     public func registerTaskDefinition(
         family: String,
-        tags: [ECS.Tag],
-        _ make: @Sendable (_ revision: Int) throws -> TaskDefinitionRecord
+        definition: ECS.TaskDefinition,
+        tags: [ECS.Tag]
     ) async throws -> TaskDefinitionRecord {
-        let record = try await pool.write { db in
+        // The body is encoded before taking the single writer: revision and ARN live in
+        // columns and the rendered answer, not in the stored body.
+        var stored = definition
+        stored.family = family
+        stored.revision = nil
+        stored.taskDefinitionArn = nil
+        stored.status = .active
+        let body = try encode(stored)
+        let revision = try await pool.write { db -> Int in
             let last =
                 try Int.fetchOne(
                     db.cachedStatement(sql: "SELECT last_revision FROM task_definition_families WHERE family = ?"),
                     arguments: [family]) ?? 0
-            let record = try make(last + 1)
-            precondition(record.family == family && record.revision == last + 1, "record must use the given revision")
+            let revision = last + 1
             try db.cachedStatement(
                 sql: """
                     INSERT INTO task_definition_families (family, last_revision) VALUES (?, ?)
                     ON CONFLICT(family) DO UPDATE SET last_revision = excluded.last_revision
                     """
-            ).execute(arguments: [family, record.revision])
+            ).execute(arguments: [family, revision])
             try db.cachedStatement(
                 sql: "INSERT INTO task_definitions (family, revision, status, body) VALUES (?, ?, ?, ?)"
-            ).execute(arguments: [family, record.revision, record.status.rawValue, try self.encode(record.definition)])
+            ).execute(arguments: [family, revision, ECS.TaskDefinitionStatus.active.rawValue, body])
             try self.writeTags(
-                db, resource: Self.tagKey(.taskDefinition(family: family, revision: record.revision)), tags: tags)
-            return record
+                db, resource: Self.tagKey(.taskDefinition(family: family, revision: revision)), tags: tags)
+            return revision
         }
-        taskDefinitionCache.wrote(record, latestActive: record.status == .active ? record.revision : nil)
+        stored.revision = revision
+        let record = TaskDefinitionRecord(family: family, revision: revision, status: .active, definition: stored)
+        taskDefinitionCache.wrote(record, latestActive: revision)
         return record
     }
 
@@ -137,10 +146,13 @@ extension SQLiteStore {
 
     func taskDefinitionRecord(_ row: Row) throws -> TaskDefinitionRecord {
         let statusText: String = row["status"]
+        let revision: Int = row["revision"]
+        var definition = try decode(ECS.TaskDefinition.self, from: row["body"])
+        definition.revision = revision
         return TaskDefinitionRecord(
             family: row["family"],
-            revision: row["revision"],
+            revision: revision,
             status: ECS.TaskDefinitionStatus(rawValue: statusText) ?? .inactive,
-            definition: try decode(ECS.TaskDefinition.self, from: row["body"]))
+            definition: definition)
     }
 }
