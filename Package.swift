@@ -69,8 +69,10 @@ let package = Package(
             name: "AdmiralControlPlane",
             dependencies: [
                 "AdmiralModel",
+                "AdmiralScheduler",
                 "AdmiralStore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

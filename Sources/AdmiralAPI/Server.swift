@@ -7,16 +7,14 @@ import Logging
 /// an address. Tests call it with their own store and port.
 public func buildServer(
     configuration: APIConfiguration,
-    store: any Store,
+    controlPlane: ControlPlane,
     address: BindAddress,
     logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let ecs = ECSHandler(
-        clusters: ClusterService(store: store),
-        taskDefinitions: TaskDefinitionService(store: store),
-        tags: TagService(store: store))
-    let endpoint = AWSEndpoint(configuration: configuration, ecs: ecs, logger: logger)
+    let endpoint = AWSEndpoint(
+        configuration: configuration, ecs: ECSHandler(controlPlane), agent: AgentHandler(controlPlane),
+        logger: logger)
     return Application(
         responder: endpoint,
         configuration: ApplicationConfiguration(address: address, serverName: "admiral"),

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An Amazon Resource Name: `arn:partition:service:region:account:resource`.
 public struct ARN: Sendable, Hashable, CustomStringConvertible {
     public var partition: String
@@ -65,6 +67,22 @@ public struct ECSNames: Sendable, Hashable {
         arn("task-definition/\(family):\(revision)")
     }
 
+    /// `arn:aws:ecs:<region>:<account>:task/<cluster>/<id>`.
+    public func taskARN(cluster: String, id: String) -> String { arn("task/\(cluster)/\(id)") }
+
+    /// `arn:aws:ecs:<region>:<account>:container-instance/<cluster>/<id>`.
+    public func containerInstanceARN(cluster: String, id: String) -> String {
+        arn("container-instance/\(cluster)/\(id)")
+    }
+
+    /// `arn:aws:ecs:<region>:<account>:container/<cluster>/<task id>/<container id>`.
+    public func containerARN(cluster: String, taskId: String, containerId: String) -> String {
+        arn("container/\(cluster)/\(taskId)/\(containerId)")
+    }
+
+    /// `arn:aws:ecs:<region>:<account>:service/<cluster>/<name>`.
+    public func serviceARN(cluster: String, name: String) -> String { arn("service/\(cluster)/\(name)") }
+
     /// The cluster name of a name or cluster ARN; nil when the ARN is not a cluster's.
     public static func clusterName(fromIdentifier identifier: String) -> String? {
         guard identifier.hasPrefix("arn:") else { return identifier }
@@ -109,5 +127,63 @@ public struct TaskDefinitionReference: Sendable, Hashable {
         default:
             return nil
         }
+    }
+}
+
+/// A reference to a cluster-scoped resource (a task, a container instance, a service) as
+/// ECS accepts it: the bare id or name, or the full ARN `<type>/<cluster>/<id>` (or the
+/// older `<type>/<id>`, without the cluster).
+public struct ClusterScopedReference: Sendable, Hashable {
+    /// The cluster the ARN names, when it names one.
+    public var cluster: String?
+    /// The id (tasks, container instances) or name (services).
+    public var id: String
+
+    /// Creates a reference.
+    public init(cluster: String?, id: String) {
+        self.cluster = cluster
+        self.id = id
+    }
+
+    /// Parses an id or an ARN of resource type `type`; nil when it is neither.
+    public init?(parsing identifier: String, type: String) {
+        guard !identifier.isEmpty else { return nil }
+        guard identifier.hasPrefix("arn:") else {
+            guard !identifier.contains("/") else { return nil }
+            self.init(cluster: nil, id: identifier)
+            return
+        }
+        guard let arn = ARN(identifier), arn.service == "ecs", let (kind, rest) = arn.resourceTypeAndId,
+            kind == type
+        else { return nil }
+        let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
+        switch parts.count {
+        case 1 where !parts[0].isEmpty:
+            self.init(cluster: nil, id: String(parts[0]))
+        case 2 where !parts[0].isEmpty && !parts[1].isEmpty:
+            self.init(cluster: String(parts[0]), id: String(parts[1]))
+        default:
+            return nil
+        }
+    }
+}
+
+/// Random identifiers in ECS's formats.
+public enum ResourceID {
+    /// A 32-hex-digit id, as task and container instance ids are.
+    public static func hex32() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return hex(UInt64.random(in: .min ... .max, using: &generator))
+            + hex(UInt64.random(in: .min ... .max, using: &generator))
+    }
+
+    /// A lowercase UUID, as container ids inside container ARNs are.
+    public static func uuid() -> String {
+        UUID().uuidString.lowercased()
+    }
+
+    private static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }

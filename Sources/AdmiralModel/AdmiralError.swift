@@ -24,6 +24,16 @@ public struct AdmiralError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let resourceNotFound = Code(rawValue: "ResourceNotFoundException")
         /// A limit was exceeded.
         public static let limitExceeded = Code(rawValue: "LimitExceededException")
+        /// The target of an attribute does not exist.
+        public static let targetNotFound = Code(rawValue: "TargetNotFoundException")
+        /// A resource would carry more custom attributes than allowed.
+        public static let attributeLimitExceeded = Code(rawValue: "AttributeLimitExceededException")
+        /// The named service does not exist.
+        public static let serviceNotFound = Code(rawValue: "ServiceNotFoundException")
+        /// The named service is not ACTIVE.
+        public static let serviceNotActive = Code(rawValue: "ServiceNotActiveException")
+        /// The request cannot be carried out in the resource's current state.
+        public static let unsupportedFeature = Code(rawValue: "UnsupportedFeatureException")
         /// The server failed.
         public static let server = Code(rawValue: "ServerException")
     }

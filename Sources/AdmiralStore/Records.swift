@@ -61,6 +61,8 @@ public struct TaskDefinitionRecord: Sendable, Equatable {
 public enum TaggableResource: Sendable, Hashable {
     case cluster(name: String)
     case taskDefinition(family: String, revision: Int)
+    case task(cluster: String, id: String)
+    case containerInstance(cluster: String, id: String)
 }
 
 /// A position in a keyset-paginated list of task definitions.

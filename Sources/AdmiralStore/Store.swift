@@ -86,4 +86,78 @@ public protocol Store: Sendable {
         of resource: TaggableResource, add: [ECS.Tag], removeKeys: [String],
         check: @Sendable ([ECS.Tag]) throws -> Void
     ) async throws -> Bool
+
+    // MARK: Container instances
+
+    /// Registers a container instance in an ACTIVE cluster, or, when `reusing` names an
+    /// instance of that cluster that is not INACTIVE, updates that one in place
+    /// (resources, attributes, version info, connected) keeping its id, usage and
+    /// registration time. Throws ClusterNotFoundException when the cluster is not ACTIVE.
+    func registerContainerInstance(_ record: ContainerInstanceRecord, reusing id: String?) async throws
+        -> ContainerInstanceRecord
+
+    /// The container instances of a cluster with those ids that exist, by id.
+    func containerInstances(cluster: String, ids: [String]) async throws -> [String: ContainerInstanceRecord]
+
+    /// The container instance of a cluster whose EC2 instance id is `ec2InstanceId`.
+    func containerInstance(cluster: String, ec2InstanceId: String) async throws -> ContainerInstanceRecord?
+
+    /// Container instances of a cluster with one of `statuses` (every status when nil),
+    /// ordered by id, after `cursor`.
+    func listContainerInstances(
+        cluster: String, statuses: [ContainerInstanceStatus]?, after cursor: String?, limit: Int
+    ) async throws -> [ContainerInstanceRecord]
+
+    /// Every container instance of every cluster that is not INACTIVE (liveness checks).
+    func liveContainerInstances() async throws -> [ContainerInstanceRecord]
+
+    /// Applies `change` to one container instance and stores it (its version incremented
+    /// when anything changed); nil when it does not exist. A throwing `change` writes
+    /// nothing.
+    func updateContainerInstance(
+        cluster: String, id: String, _ change: @Sendable (inout ContainerInstanceRecord) throws -> Void
+    ) async throws -> ContainerInstanceRecord?
+
+    /// Deregisters a container instance in one transaction: it becomes INACTIVE and
+    /// `stop` is applied to each of its tasks that is not STOPPED (as `updateTasks` would);
+    /// `check` sees those tasks first and may throw to refuse. Nil when the instance does
+    /// not exist or is already INACTIVE.
+    func deregisterContainerInstance(
+        cluster: String, id: String, at date: Date,
+        check: @Sendable ([TaskRecord]) throws -> Void,
+        stop: @Sendable (inout TaskRecord) throws -> Void
+    ) async throws -> (instance: ContainerInstanceRecord, stoppedTasks: [TaskRecord])?
+
+    // MARK: Tasks
+
+    /// Creates tasks in one transaction: `place` sees the cluster's container instances
+    /// that are not INACTIVE, as they stand inside the transaction, and decides which tasks
+    /// to create; their reservations are added to their instances' usage in the same
+    /// transaction, so concurrent calls never overbook an instance. Tags are stored with
+    /// each created task. Throws ClusterNotFoundException when the cluster is not ACTIVE.
+    func createTasks(
+        cluster: String, tags: [ECS.Tag],
+        _ place: @Sendable ([ContainerInstanceRecord]) throws -> PlacementOutcome
+    ) async throws -> PlacementOutcome
+
+    /// The tasks of a cluster with those ids that exist, by id.
+    func tasks(cluster: String, ids: [String]) async throws -> [String: TaskRecord]
+
+    /// Tasks matching `filter`, ordered by id, after `cursor`.
+    func listTasks(_ filter: TaskFilter, after cursor: String?, limit: Int) async throws -> [TaskRecord]
+
+    /// The tasks placed on a container instance that are not STOPPED.
+    func instanceTasks(cluster: String, containerInstanceId: String) async throws -> [TaskRecord]
+
+    /// Applies `change` to each of the tasks (those that exist) in one transaction and
+    /// stores them; the instances' usage follows (a task that becomes STOPPED releases its
+    /// reservation) and an instance's desired version moves when one of its tasks'
+    /// desired status changes. Returns the tasks that changed. A throwing `change` writes
+    /// nothing.
+    func updateTasks(
+        cluster: String, ids: [String], _ change: @Sendable (inout TaskRecord) throws -> Void
+    ) async throws -> [TaskRecord]
+
+    /// Deletes tasks that have been STOPPED since before `date`; returns how many.
+    func deleteTasks(stoppedBefore date: Date) async throws -> Int
 }

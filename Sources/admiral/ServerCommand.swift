@@ -1,4 +1,5 @@
 import AdmiralAPI
+import AdmiralControlPlane
 import AdmiralStore
 import ArgumentParser
 import Foundation
@@ -35,12 +36,24 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(help: "Seconds without a poll after which an agent counts as disconnected.")
+    var agentDisconnectAfter: Int = 15
+
+    @Option(help: "Seconds an agent may stay disconnected before its tasks are stopped as lost.")
+    var instanceLostAfter: Int = 60
+
+    @Option(help: "Seconds stopped tasks stay describable before they are removed.")
+    var stoppedTaskRetention: Int = 3600
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard accountId.count == 12, accountId.allSatisfy(\.isNumber) else {
             throw ValidationError("--account-id must be 12 digits.")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level \(logLevel).") }
+        guard agentDisconnectAfter > 0, instanceLostAfter > 0, stoppedTaskRetention > 0 else {
+            throw ValidationError("--agent-disconnect-after, --instance-lost-after and --stopped-task-retention must be positive.")
+        }
     }
 
     func run() async throws {
@@ -50,9 +63,10 @@ struct ServerCommand: AsyncParsableCommand {
         let store = try SQLiteStore(path: (dataDir as NSString).appendingPathComponent("admiral.sqlite"))
         let host = host
         let region = region
+        let controlPlane = ControlPlane(store: store, settings: controlPlaneSettings)
         let app = buildServer(
             configuration: APIConfiguration(accountId: accountId, principals: principals),
-            store: store,
+            controlPlane: controlPlane,
             address: .hostname(host, port: port),
             logger: logger,
             onServerRunning: { port in
@@ -67,10 +81,16 @@ struct ServerCommand: AsyncParsableCommand {
             })
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [app] + controlPlane.controllers(logger: logger), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         try store.close()
         logger.info("admiral server stopped")
+    }
+
+    var controlPlaneSettings: ControlPlane.Settings {
+        ControlPlane.Settings(
+            liveness: .init(disconnectAfter: .seconds(agentDisconnectAfter), lostAfter: .seconds(instanceLostAfter)),
+            stoppedTaskRetention: .seconds(stoppedTaskRetention))
     }
 
     /// The principals from `--credentials`, or the key pair kept in the data folder

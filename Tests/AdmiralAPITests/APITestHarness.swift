@@ -1,5 +1,6 @@
 import AWSWire
 import AdmiralAPI
+import AdmiralControlPlane
 import AdmiralStore
 import Foundation
 import HTTPTypes
@@ -38,7 +39,7 @@ struct APITestHarness {
         logger.logLevel = .critical
         let app = buildServer(
             configuration: APIConfiguration(principals: [Self.principal], maxBodyBytes: maxBodyBytes),
-            store: store, address: .hostname("127.0.0.1", port: 0), logger: logger)
+            controlPlane: ControlPlane(store: store), address: .hostname("127.0.0.1", port: 0), logger: logger)
         try await app.test(.router) { client in
             try await body(APIClient(client: client))
         }

@@ -10,7 +10,10 @@ struct ECSHandler: Sendable {
 
     let operations: [String: Operation]
 
-    init(clusters: ClusterService, taskDefinitions: TaskDefinitionService, tags: TagService) {
+    init(
+        clusters: ClusterService, taskDefinitions: TaskDefinitionService, tags: TagService,
+        instances: ContainerInstanceService, attributes: AttributeService, tasks: TaskService
+    ) {
         self.operations = [
             "CreateCluster": Self.operation(clusters.createCluster),
             "DescribeClusters": Self.operation(clusters.describeClusters),
@@ -28,7 +31,28 @@ struct ECSHandler: Sendable {
             "TagResource": Self.operation(tags.tagResource),
             "UntagResource": Self.operation(tags.untagResource),
             "ListTagsForResource": Self.operation(tags.listTags),
+            "RegisterContainerInstance": Self.operation(instances.register),
+            "DeregisterContainerInstance": Self.operation(instances.deregister),
+            "DescribeContainerInstances": Self.operation(instances.describe),
+            "ListContainerInstances": Self.operation(instances.list),
+            "UpdateContainerInstancesState": Self.operation(instances.updateState),
+            "PutAttributes": Self.operation(attributes.put),
+            "DeleteAttributes": Self.operation(attributes.delete),
+            "ListAttributes": Self.operation(attributes.list),
+            "RunTask": Self.operation(tasks.runTask),
+            "StartTask": Self.operation(tasks.startTask),
+            "StopTask": Self.operation(tasks.stopTask),
+            "DescribeTasks": Self.operation(tasks.describeTasks),
+            "ListTasks": Self.operation(tasks.listTasks),
+            "SubmitTaskStateChange": Self.operation(tasks.submitTaskStateChange),
+            "SubmitContainerStateChange": Self.operation(tasks.submitContainerStateChange),
         ]
+    }
+
+    init(_ controlPlane: ControlPlane) {
+        self.init(
+            clusters: controlPlane.clusters, taskDefinitions: controlPlane.taskDefinitions, tags: controlPlane.tags,
+            instances: controlPlane.containerInstances, attributes: controlPlane.attributes, tasks: controlPlane.tasks)
     }
 
     func handle(operation name: String, body: [UInt8], context: RequestContext) async throws -> [UInt8] {

@@ -15,6 +15,7 @@ public struct AWSEndpoint: HTTPResponder {
     let configuration: APIConfiguration
     let verifier: SigV4Verifier
     let ecs: ECSHandler
+    let agent: AgentHandler
     let logger: Logger
 
     static let requestIdHeader = headerName("x-amzn-RequestId")
@@ -25,7 +26,7 @@ public struct AWSEndpoint: HTTPResponder {
         return field
     }
 
-    init(configuration: APIConfiguration, ecs: ECSHandler, logger: Logger) {
+    init(configuration: APIConfiguration, ecs: ECSHandler, agent: AgentHandler, logger: Logger) {
         self.configuration = configuration
         let byKey = Dictionary(
             configuration.principals.map { ($0.accessKeyId, $0) }, uniquingKeysWith: { first, _ in first })
@@ -35,6 +36,7 @@ public struct AWSEndpoint: HTTPResponder {
             },
             maxClockSkew: configuration.maxClockSkewSeconds)
         self.ecs = ecs
+        self.agent = agent
         self.logger = logger
     }
 
@@ -64,9 +66,17 @@ public struct AWSEndpoint: HTTPResponder {
                 principalARN: principalARN)
             switch identity.service {
             case ECS.signingName:
-                let operation = try AWSJSONTarget.parse(
-                    request.headers[Self.targetHeader], expectedPrefix: ECS.targetPrefix)
-                let output = try await ecs.handle(operation: operation, body: bytes, context: requestContext)
+                let target = try AWSJSONTarget(header: request.headers[Self.targetHeader])
+                let operation = target.operation
+                let output: [UInt8]
+                switch target.servicePrefix {
+                case ECS.targetPrefix:
+                    output = try await ecs.handle(operation: operation, body: bytes, context: requestContext)
+                case AgentProtocol.targetPrefix:
+                    output = try await agent.handle(operation: operation, body: bytes, context: requestContext)
+                default:
+                    throw AWSWireError.unknownOperation(request.headers[Self.targetHeader])
+                }
                 logger.debug(
                     "request handled",
                     metadata: ["request.id": .string(requestId), "operation": .string(operation)])

@@ -48,6 +48,12 @@ public struct TagService: Sendable {
             guard try await store.taskDefinition(family: family, revision: revision) != nil else {
                 throw Self.notFound(resource)
             }
+        case .task(let cluster, let id):
+            guard try await store.tasks(cluster: cluster, ids: [id])[id] != nil else { throw Self.notFound(resource) }
+        case .containerInstance(let cluster, let id):
+            guard try await store.containerInstances(cluster: cluster, ids: [id])[id] != nil else {
+                throw Self.notFound(resource)
+            }
         }
         return ECS.ListTagsForResourceResponse(tags: try await store.tags(of: resource))
     }
@@ -66,9 +72,16 @@ public struct TagService: Sendable {
                 break
             }
             return .taskDefinition(family: reference.family, revision: revision)
+        case "task", "container-instance":
+            let parts = id.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { break }
+            let (cluster, resourceId) = (String(parts[0]), String(parts[1]))
+            return type == "task"
+                ? .task(cluster: cluster, id: resourceId) : .containerInstance(cluster: cluster, id: resourceId)
         default:
             throw AdmiralError.invalidParameter(
-                "Tagging '\(type)' resources is not supported yet; clusters and task definitions can be tagged.")
+                "Tagging '\(type)' resources is not supported yet; clusters, task definitions, tasks and container "
+                    + "instances can be tagged.")
         }
         throw AdmiralError.invalidParameter("'\(arnText)' is not a valid \(type) ARN.")
     }
@@ -77,6 +90,8 @@ public struct TagService: Sendable {
         switch resource {
         case .cluster: AdmiralError(.clusterNotFound, "Cluster not found.")
         case .taskDefinition: AdmiralError(.resourceNotFound, "The specified task definition does not exist.")
+        case .task: AdmiralError(.invalidParameter, "The specified task does not exist.")
+        case .containerInstance: AdmiralError(.invalidParameter, "The specified container instance does not exist.")
         }
     }
 }

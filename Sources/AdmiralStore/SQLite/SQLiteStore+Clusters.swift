@@ -40,9 +40,37 @@ extension SQLiteStore {
     }
 
     public func clusterCounts(named names: [String]) async throws -> [String: ClusterCounts] {
-        // Container instances, tasks and services arrive with later schema versions;
-        // until then every count is zero.
-        Dictionary(names.map { ($0, ClusterCounts()) }, uniquingKeysWith: { first, _ in first })
+        try await pool.read { db in
+            var result: [String: ClusterCounts] = [:]
+            for name in Set(names) { result[name] = try self.fetchCounts(db, cluster: name) }
+            return result
+        }
+    }
+
+    /// The live counts of one cluster, from the rows that own them.
+    func fetchCounts(_ db: Database, cluster: String) throws -> ClusterCounts {
+        var counts = ClusterCounts()
+        counts.registeredContainerInstances =
+            try Int.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT count(*) FROM container_instances WHERE cluster = ? AND status IN ('ACTIVE', 'DRAINING')"
+                ), arguments: [cluster]) ?? 0
+        let statuses = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT last_status, count(*) AS n FROM tasks
+                    WHERE cluster = ? AND last_status != 'STOPPED' GROUP BY last_status
+                    """), arguments: [cluster])
+        for row in statuses {
+            let status = TaskStatus(rawValue: row["last_status"]) ?? .pending
+            let count: Int = row["n"]
+            if status == .running {
+                counts.runningTasks += count
+            } else if status < .running {
+                counts.pendingTasks += count
+            }
+        }
+        return counts
     }
 
     public func listActiveClusters(after name: String?, limit: Int) async throws -> [ClusterRecord] {
@@ -62,12 +90,11 @@ extension SQLiteStore {
         named name: String,
         _ change: @Sendable (inout ClusterRecord, ClusterCounts) throws -> Void
     ) async throws -> ClusterRecord? {
-        let counts = try await clusterCounts(named: [name])[name] ?? ClusterCounts()
-        return try await pool.write { db in
+        try await pool.write { db in
             guard var record = try self.fetchCluster(db, name: name), record.status == .active else {
                 return nil
             }
-            try change(&record, counts)
+            try change(&record, try self.fetchCounts(db, cluster: name))
             try db.execute(
                 sql: "UPDATE clusters SET status = ?, body = ? WHERE name = ?",
                 arguments: [record.status.rawValue, try self.encode(record.cluster), name])

@@ -39,6 +39,47 @@ extension SQLiteStore {
                     );
                     """)
         }
+        registerInstancesAndTasks(&migrator)
         return migrator
+    }
+
+    /// Container instances and tasks. Each row keeps the whole record as JSON in `body`
+    /// beside the columns the queries filter on. An instance's `row_version` changes on
+    /// every write and is never reused, so decoded instances can be cached by it.
+    static func registerInstancesAndTasks(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v2-container-instances-tasks") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE container_instances (
+                        cluster TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        ec2_instance_id TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        row_version INTEGER NOT NULL,
+                        body BLOB NOT NULL,
+                        PRIMARY KEY (cluster, id)
+                    );
+                    CREATE INDEX container_instances_status ON container_instances(cluster, status, id);
+                    CREATE INDEX container_instances_ec2 ON container_instances(cluster, ec2_instance_id);
+
+                    CREATE TABLE tasks (
+                        cluster TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        container_instance TEXT NOT NULL,
+                        family TEXT NOT NULL,
+                        last_status TEXT NOT NULL,
+                        desired_status TEXT NOT NULL,
+                        started_by TEXT,
+                        service TEXT,
+                        stopped_at REAL,
+                        body BLOB NOT NULL,
+                        PRIMARY KEY (cluster, id)
+                    );
+                    CREATE INDEX tasks_instance ON tasks(cluster, container_instance, last_status);
+                    CREATE INDEX tasks_desired ON tasks(cluster, desired_status, id);
+                    CREATE INDEX tasks_stopped_at ON tasks(stopped_at) WHERE stopped_at IS NOT NULL;
+                    CREATE INDEX tasks_last_status ON tasks(cluster, last_status);
+                    """)
+        }
     }
 }

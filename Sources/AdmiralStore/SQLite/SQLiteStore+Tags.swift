@@ -7,6 +7,8 @@ extension SQLiteStore {
         switch resource {
         case .cluster(let name): "cluster/\(name)"
         case .taskDefinition(let family, let revision): "task-definition/\(family):\(revision)"
+        case .task(let cluster, let id): "task/\(cluster)/\(id)"
+        case .containerInstance(let cluster, let id): "container-instance/\(cluster)/\(id)"
         }
     }
 
@@ -47,6 +49,13 @@ extension SQLiteStore {
             try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM task_definitions WHERE family = ? AND revision = ?",
                 arguments: [family, revision]) ?? false
+        case .task(let cluster, let id):
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM tasks WHERE cluster = ? AND id = ?", arguments: [cluster, id])
+                ?? false
+        case .containerInstance(let cluster, let id):
+            try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM container_instances WHERE cluster = ? AND id = ? AND status != 'INACTIVE'",
+                arguments: [cluster, id]) ?? false
         }
     }
 

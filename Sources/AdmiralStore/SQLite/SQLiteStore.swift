@@ -19,6 +19,7 @@ public final class SQLiteStore: Store {
 
     let pool: DatabasePool
     let taskDefinitionCache = TaskDefinitionCache()
+    let instanceCache: InstanceCache
     let encoder = ECS.makeEncoder()
     let decoder = ECS.makeDecoder()
 
@@ -31,8 +32,13 @@ public final class SQLiteStore: Store {
         }
         configuration.busyMode = .timeout(10)
         configuration.label = "admiral"
-        self.pool = try DatabasePool(path: path, configuration: configuration)
+        let pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
+        let lastRowVersion = try pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT max(row_version) FROM container_instances") ?? 0
+        }
+        self.pool = pool
+        self.instanceCache = InstanceCache(lastRowVersion: lastRowVersion)
     }
 
     /// Closes the database.

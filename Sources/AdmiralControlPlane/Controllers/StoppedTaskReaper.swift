@@ -1,0 +1,39 @@
+import AdmiralStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Removes tasks that have been STOPPED for longer than the retention, as ECS forgets
+/// stopped tasks after about an hour.
+public struct StoppedTaskReaper: Service {
+    let store: any Store
+    /// How long a stopped task stays describable.
+    let retention: Duration
+    /// How often the store is swept.
+    let interval: Duration
+    let logger: Logger
+
+    /// Creates the reaper; by default tasks are kept an hour and swept every minute.
+    public init(store: any Store, retention: Duration = .seconds(3600), interval: Duration = .seconds(60), logger: Logger)
+    {
+        self.store = store
+        self.retention = retention
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                let cutoff = Date().addingTimeInterval(-InstanceLivenessController.seconds(retention))
+                let removed = try await store.deleteTasks(stoppedBefore: cutoff)
+                if removed > 0 {
+                    logger.info("stopped tasks removed", metadata: ["tasks": .stringConvertible(removed)])
+                }
+            } catch {
+                logger.error("stopped task sweep failed", metadata: ["error": .string("\(error)")])
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import AdmiralModel
+import Foundation
+
+/// A task as the store keeps it: the indexed facts beside the whole wire shape.
+public struct TaskRecord: Sendable, Equatable, Codable {
+    public var cluster: String
+    /// The 32-hex id of its ARN.
+    public var id: String
+    /// The container instance it was placed on.
+    public var containerInstanceId: String
+    public var family: String
+    public var revision: Int
+    public var lastStatus: TaskStatus
+    public var desiredStatus: TaskStatus
+    /// `family:<name>`, `service:<name>` or the group the caller gave.
+    public var group: String
+    public var startedBy: String?
+    /// What it holds on its instance until it is STOPPED.
+    public var reservation: TaskReservation
+    public var createdAt: Date
+    /// ECS's task version, incremented on every change.
+    public var version: Int
+    /// The wire shape; ARNs that depend on the request's region are filled in on read.
+    public var task: ECS.Task
+    /// The containers' definitions with the run's overrides applied: what the agent runs.
+    public var containerDefinitions: [ECS.ContainerDefinition]
+
+    /// Creates a record.
+    public init(
+        cluster: String, id: String, containerInstanceId: String, family: String, revision: Int,
+        lastStatus: TaskStatus, desiredStatus: TaskStatus, group: String, startedBy: String?,
+        reservation: TaskReservation, createdAt: Date, version: Int = 1, task: ECS.Task,
+        containerDefinitions: [ECS.ContainerDefinition]
+    ) {
+        self.cluster = cluster
+        self.id = id
+        self.containerInstanceId = containerInstanceId
+        self.family = family
+        self.revision = revision
+        self.lastStatus = lastStatus
+        self.desiredStatus = desiredStatus
+        self.group = group
+        self.startedBy = startedBy
+        self.reservation = reservation
+        self.createdAt = createdAt
+        self.version = version
+        self.task = task
+        self.containerDefinitions = containerDefinitions
+    }
+
+    /// The service that owns the task, from its `service:<name>` group.
+    public var serviceName: String? {
+        group.hasPrefix("service:") ? String(group.dropFirst("service:".count)) : nil
+    }
+}
+
+/// Which tasks a listing returns; nil members do not filter.
+public struct TaskFilter: Sendable, Hashable {
+    public var cluster: String
+    public var containerInstanceId: String?
+    public var family: String?
+    public var startedBy: String?
+    public var serviceName: String?
+    /// RUNNING lists tasks desired RUNNING (or PENDING); STOPPED, tasks desired STOPPED.
+    public var desiredStatus: TaskStatus?
+
+    /// Creates a filter.
+    public init(
+        cluster: String, containerInstanceId: String? = nil, family: String? = nil, startedBy: String? = nil,
+        serviceName: String? = nil, desiredStatus: TaskStatus? = nil
+    ) {
+        self.cluster = cluster
+        self.containerInstanceId = containerInstanceId
+        self.family = family
+        self.startedBy = startedBy
+        self.serviceName = serviceName
+        self.desiredStatus = desiredStatus
+    }
+}
+
+/// A position in a keyset-paginated list of tasks.
+public struct TaskCursor: Sendable, Hashable, Codable {
+    public var id: String
+
+    /// Creates a cursor.
+    public init(id: String) { self.id = id }
+}
+
+/// What a placement decides inside the store transaction that creates tasks: the
+/// cluster's instances as they stand, in, and the tasks to create, out.
+public struct PlacementOutcome: Sendable {
+    /// The tasks to create; each holds its reservation on its instance from the commit on.
+    public var tasks: [TaskRecord]
+    /// Why the rest could not be placed.
+    public var failures: [ECS.Failure]
+
+    /// Creates an outcome.
+    public init(tasks: [TaskRecord], failures: [ECS.Failure]) {
+        self.tasks = tasks
+        self.failures = failures
+    }
+}

@@ -1,0 +1,183 @@
+import AdmiralModel
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    public func createTasks(
+        cluster: String, tags: [ECS.Tag],
+        _ place: @Sendable ([ContainerInstanceRecord]) throws -> PlacementOutcome
+    ) async throws -> PlacementOutcome {
+        try await pool.write { db in
+            try self.requireActiveCluster(db, cluster)
+            let instances = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, row_version, body FROM container_instances
+                        WHERE cluster = ? AND status != 'INACTIVE' ORDER BY id
+                        """),
+                arguments: [cluster]
+            ).map { try self.instanceRecord($0, cluster: cluster) }
+            let outcome = try place(instances)
+            var touched: [String: ContainerInstanceRecord] = [:]
+            for task in outcome.tasks {
+                guard var instance = touched[task.containerInstanceId] ?? instances.first(where: {
+                    $0.id == task.containerInstanceId
+                }) else {
+                    throw AdmiralError(.server, "A task was placed on an instance that is not in the cluster.")
+                }
+                try self.writeTask(db, task)
+                if task.lastStatus.holdsResources {
+                    instance.usage.add(task.reservation, group: task.group, status: task.lastStatus)
+                }
+                instance.desiredVersion += 1
+                instance.version += 1
+                touched[instance.id] = instance
+                if !tags.isEmpty {
+                    try self.writeTags(db, resource: Self.tagKey(.task(cluster: cluster, id: task.id)), tags: tags)
+                }
+            }
+            for instance in touched.values { try self.writeInstance(db, instance) }
+            return outcome
+        }
+    }
+
+    public func tasks(cluster: String, ids: [String]) async throws -> [String: TaskRecord] {
+        try await pool.read { db in
+            var found: [String: TaskRecord] = [:]
+            for id in Set(ids) {
+                if let task = try self.fetchTask(db, cluster: cluster, id: id) { found[id] = task }
+            }
+            return found
+        }
+    }
+
+    public func listTasks(_ filter: TaskFilter, after cursor: String?, limit: Int) async throws -> [TaskRecord] {
+        try await pool.read { db in
+            var sql = "SELECT body FROM tasks WHERE cluster = ? AND id > ?"
+            var arguments: StatementArguments = [filter.cluster, cursor ?? ""]
+            let columns: [(String, String?)] = [
+                ("container_instance", filter.containerInstanceId), ("family", filter.family),
+                ("started_by", filter.startedBy), ("service", filter.serviceName),
+                ("desired_status", filter.desiredStatus?.rawValue),
+            ]
+            for (column, value) in columns {
+                guard let value else { continue }
+                sql += " AND \(column) = ?"
+                arguments += [value]
+            }
+            sql += " ORDER BY id LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
+                try self.decode(TaskRecord.self, from: $0["body"])
+            }
+        }
+    }
+
+    public func instanceTasks(cluster: String, containerInstanceId: String) async throws -> [TaskRecord] {
+        try await pool.read { db in
+            try self.fetchInstanceTasks(db, cluster: cluster, instance: containerInstanceId)
+        }
+    }
+
+    public func updateTasks(
+        cluster: String, ids: [String], _ change: @Sendable (inout TaskRecord) throws -> Void
+    ) async throws -> [TaskRecord] {
+        try await pool.write { db in
+            var changed: [TaskRecord] = []
+            var instances: [String: ContainerInstanceRecord] = [:]
+            var seen: Set<String> = []
+            for id in ids where seen.insert(id).inserted {
+                guard let task = try self.fetchTask(db, cluster: cluster, id: id) else { continue }
+                var updated = task
+                try change(&updated)
+                guard updated != task else { continue }
+                updated.version = task.version + 1
+                try self.writeTask(db, updated)
+                changed.append(updated)
+                let instanceId = task.containerInstanceId
+                if instances[instanceId] == nil {
+                    instances[instanceId] = try self.fetchInstance(db, cluster: cluster, id: instanceId)
+                }
+                if var instance = instances[instanceId] {
+                    Self.account(old: task, new: updated, in: &instance)
+                    instances[instanceId] = instance
+                }
+            }
+            for instance in instances.values { try self.writeInstance(db, instance) }
+            return changed
+        }
+    }
+
+    public func deleteTasks(stoppedBefore date: Date) async throws -> Int {
+        try await pool.write { db in
+            let ids = try Row.fetchAll(
+                db, sql: "SELECT cluster, id FROM tasks WHERE stopped_at IS NOT NULL AND stopped_at < ?",
+                arguments: [date.timeIntervalSince1970])
+            for row in ids {
+                let cluster: String = row["cluster"]
+                let id: String = row["id"]
+                try db.execute(sql: "DELETE FROM tasks WHERE cluster = ? AND id = ?", arguments: [cluster, id])
+                try db.execute(
+                    sql: "DELETE FROM tags WHERE resource = ?",
+                    arguments: [Self.tagKey(.task(cluster: cluster, id: id))])
+            }
+            return ids.count
+        }
+    }
+
+    // MARK: Rows
+
+    /// Brings an instance's usage and desired version in line with one task's change.
+    static func account(old: TaskRecord, new: TaskRecord, in instance: inout ContainerInstanceRecord) {
+        var changed = false
+        if old.lastStatus.holdsResources {
+            if !new.lastStatus.holdsResources {
+                instance.usage.remove(old.reservation, group: old.group, status: old.lastStatus)
+                changed = true
+            } else if old.lastStatus != new.lastStatus {
+                instance.usage.move(from: old.lastStatus, to: new.lastStatus)
+                changed = true
+            }
+        }
+        if old.desiredStatus != new.desiredStatus {
+            instance.desiredVersion += 1
+            changed = true
+        }
+        if changed { instance.version += 1 }
+    }
+
+    func fetchTask(_ db: Database, cluster: String, id: String) throws -> TaskRecord? {
+        let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT body FROM tasks WHERE cluster = ? AND id = ?"), arguments: [cluster, id])
+        return try row.map { try decode(TaskRecord.self, from: $0["body"]) }
+    }
+
+    func fetchInstanceTasks(_ db: Database, cluster: String, instance: String) throws -> [TaskRecord] {
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT body FROM tasks WHERE cluster = ? AND container_instance = ? AND last_status != 'STOPPED'
+                    ORDER BY id
+                    """),
+            arguments: [cluster, instance]
+        ).map { try decode(TaskRecord.self, from: $0["body"]) }
+    }
+
+    func writeTask(_ db: Database, _ task: TaskRecord) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO tasks (cluster, id, container_instance, family, last_status, desired_status,
+                    started_by, service, stopped_at, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(cluster, id) DO UPDATE SET last_status = excluded.last_status,
+                    desired_status = excluded.desired_status, stopped_at = excluded.stopped_at,
+                    body = excluded.body
+                """
+        ).execute(arguments: [
+            task.cluster, task.id, task.containerInstanceId, task.family, task.lastStatus.rawValue,
+            task.desiredStatus.rawValue, task.startedBy, task.serviceName,
+            task.lastStatus == .stopped ? (task.task.stoppedAt ?? Date()).timeIntervalSince1970 : nil,
+            try encode(task),
+        ])
+    }
+}
