@@ -76,6 +76,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Layer 2: the container agent.
+        .target(
+            name: "AdmiralAgent",
+            dependencies: [
+                "AdmiralModel",
+                "AWSWire",
+                "DockerEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Layer 3: the Hummingbird application.
         .target(
             name: "AdmiralAPI",
@@ -96,6 +109,7 @@ let package = Package(
             name: "admiral",
             dependencies: [
                 "AdmiralAPI",
+                "AdmiralAgent",
                 "AdmiralControlPlane",
                 "AdmiralStore",
                 "AdmiralModel",
@@ -104,7 +118,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AdmiralAgentTests",
+            dependencies: ["AdmiralAgent", "AdmiralModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

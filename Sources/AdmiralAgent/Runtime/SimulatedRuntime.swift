@@ -1,0 +1,201 @@
+import Foundation
+import Synchronization
+
+/// A runtime without containers, for scale tests and unit tests: containers are
+/// records in memory that "run" from start until stopped (or until a test makes them
+/// exit). Agents using it register with the attribute `admiral.runtime=simulated` and
+/// the Docker version `simulated`, so it is never mistaken for the real path.
+public final class SimulatedRuntime: ContainerRuntime {
+    struct Container {
+        var spec: ContainerSpec
+        var state: RuntimeContainer
+    }
+
+    struct State {
+        var containers: [String: Container] = [:]
+        var images: Set<String> = []
+        var unavailableImages: Set<String> = []
+        var failingStarts: Set<String> = []
+        var subscribers: [UInt64: (labels: [String: String], continuation: AsyncThrowingStream<String, any Error>.Continuation)] = [:]
+        var nextSubscriber: UInt64 = 0
+        var nextContainer: UInt64 = 0
+        var nextPort = 32768
+        var calls: [String] = []
+    }
+
+    let host: RuntimeHost
+    let state = Mutex(State())
+
+    /// Creates a simulated host with the given size.
+    public init(cpus: Int = 4, memoryMiB: Int = 8192) {
+        self.host = RuntimeHost(
+            cpus: cpus, memoryMiB: memoryMiB, architecture: "x86_64", version: "simulated", apiVersion: "1.41",
+            loggingDrivers: DockerRuntime.loggingDrivers)
+    }
+
+    // MARK: Test controls
+
+    /// Makes pulls of `image` fail, as a missing image would.
+    public func makeUnavailable(_ image: String) {
+        state.withLock { _ = $0.unavailableImages.insert(image) }
+    }
+
+    /// Makes starts of containers created from `image` fail.
+    public func makeStartsFail(_ image: String) {
+        state.withLock { _ = $0.failingStarts.insert(image) }
+    }
+
+    /// Makes a running container exit with `code`, as if its process ended.
+    public func exit(_ id: String, code: Int) {
+        change(id) { container in
+            guard container.state.state == .running else { return false }
+            container.state.state = .exited
+            container.state.exitCode = code
+            container.state.finishedAt = Date()
+            return true
+        }
+    }
+
+    /// Sets a container's health, as Docker's health checks would.
+    public func setHealth(_ id: String, _ health: RuntimeContainer.Health) {
+        change(id) { container in
+            container.state.health = health
+            return true
+        }
+    }
+
+    /// The containers created so far, by id.
+    public var allContainers: [String: (spec: ContainerSpec, state: RuntimeContainer)] {
+        state.withLock { state in state.containers.mapValues { ($0.spec, $0.state) } }
+    }
+
+    /// The runtime calls made so far (`create web`, `start <id>`...), for tests.
+    public var calls: [String] { state.withLock { $0.calls } }
+
+    // MARK: ContainerRuntime
+
+    public func describeHost() async throws -> RuntimeHost { host }
+
+    public func containers(labeled labels: [String: String]) async throws -> [RuntimeContainer] {
+        state.withLock { state in
+            state.containers.values.map(\.state).filter { Self.matches($0.labels, labels) }.sorted { $0.id < $1.id }
+        }
+    }
+
+    public func prepareImage(_ image: String, behavior: AgentConfiguration.ImagePullBehavior) async throws -> Bool {
+        try state.withLock { state in
+            if state.unavailableImages.contains(image) {
+                throw RuntimeError(
+                    .pull, "pull image \(image): repository does not exist or may require 'docker login' (simulated)")
+            }
+            let pulled = !state.images.contains(image) || behavior == .always || behavior == .default
+            state.images.insert(image)
+            return pulled
+        }
+    }
+
+    public func create(_ spec: ContainerSpec) async throws -> String {
+        try state.withLock { state in
+            state.calls.append("create \(spec.name)")
+            if let existing = state.containers.values.first(where: { $0.spec.name == spec.name }) {
+                return existing.state.id
+            }
+            guard spec.memoryMiB.map({ $0 >= 6 }) ?? true else {
+                throw RuntimeError(.create, "Minimum memory limit allowed is 6MB (simulated)")
+            }
+            state.nextContainer += 1
+            let digits = String(state.nextContainer, radix: 16)
+            let id = "5e" + String(repeating: "0", count: 62 - digits.count) + digits
+            state.containers[id] = Container(spec: spec, state: RuntimeContainer(id: id, labels: spec.labels, state: .created))
+            return id
+        }
+    }
+
+    public func start(_ id: String) async throws {
+        let fired = try state.withLock { state -> [AsyncThrowingStream<String, any Error>.Continuation] in
+            state.calls.append("start \(id)")
+            guard var container = state.containers[id] else { throw RuntimeError(.notFound, "No such container: \(id)") }
+            if state.failingStarts.contains(container.spec.image) {
+                throw RuntimeError(.start, "failed to start container \(id) (simulated)")
+            }
+            guard container.state.state == .created else { return [] }
+            container.state.state = .running
+            container.state.startedAt = Date()
+            if container.spec.healthCheck != nil { container.state.health = .starting }
+            container.state.ports = container.spec.ports.map { port in
+                let hostPort: Int
+                if let fixed = port.hostPort {
+                    hostPort = fixed
+                } else {
+                    hostPort = state.nextPort
+                    state.nextPort += 1
+                }
+                return RuntimeContainer.PortBinding(
+                    containerPort: port.containerPort, hostPort: container.spec.networkMode == "host" ? port.containerPort : hostPort,
+                    transport: port.transport, hostIP: container.spec.hostPortAddress)
+            }
+            state.containers[id] = container
+            return Self.subscribers(of: container.state.labels, in: state)
+        }
+        for continuation in fired { continuation.yield(id) }
+    }
+
+    public func stop(_ id: String, timeout: Duration) async throws {
+        state.withLock { $0.calls.append("stop \(id)") }
+        change(id) { container in
+            guard container.state.state != .exited else { return false }
+            container.state.state = .exited
+            container.state.exitCode = container.state.startedAt == nil ? 0 : 137
+            container.state.finishedAt = Date()
+            return true
+        }
+    }
+
+    public func inspect(_ id: String) async throws -> RuntimeContainer {
+        try state.withLock { state in
+            guard let container = state.containers[id] else { throw RuntimeError(.notFound, "No such container: \(id)") }
+            return container.state
+        }
+    }
+
+    public func remove(_ id: String) async throws {
+        _ = state.withLock { state in
+            state.calls.append("remove \(id)")
+            return state.containers.removeValue(forKey: id)
+        }
+    }
+
+    public func changes(labeled labels: [String: String]) async throws -> AsyncThrowingStream<String, any Error> {
+        let (stream, continuation) = AsyncThrowingStream<String, any Error>.makeStream()
+        let id = state.withLock { state in
+            state.nextSubscriber += 1
+            state.subscribers[state.nextSubscriber] = (labels, continuation)
+            return state.nextSubscriber
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    // MARK: Helpers
+
+    func change(_ id: String, _ body: (inout Container) -> Bool) {
+        let fired = state.withLock { state -> [AsyncThrowingStream<String, any Error>.Continuation] in
+            guard var container = state.containers[id], body(&container) else { return [] }
+            state.containers[id] = container
+            return Self.subscribers(of: container.state.labels, in: state)
+        }
+        for continuation in fired { continuation.yield(id) }
+    }
+
+    static func subscribers(of labels: [String: String], in state: State)
+        -> [AsyncThrowingStream<String, any Error>.Continuation]
+    {
+        state.subscribers.values.filter { matches(labels, $0.labels) }.map(\.continuation)
+    }
+
+    static func matches(_ labels: [String: String], _ wanted: [String: String]) -> Bool {
+        wanted.allSatisfy { labels[$0.key] == $0.value }
+    }
+}

@@ -1,0 +1,95 @@
+import AdmiralAPI
+import AdmiralControlPlane
+import AdmiralStore
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// The options of the control plane, shared by `admiral server` and `admiral dev`.
+struct ServerOptions: ParsableArguments {
+    @Option(help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port: Int = 7700
+
+    @Option(help: "The region clients sign for by default (ARNs use the region of each request).")
+    var region: String = "us-east-1"
+
+    @Option(help: "The account id in ARNs.")
+    var accountId: String = "000000000000"
+
+    @Option(help: "An AWS shared-credentials file; each [section] is a principal allowed to call the API.")
+    var credentials: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    @Option(help: "Seconds without a poll after which an agent counts as disconnected.")
+    var agentDisconnectAfter: Int = 15
+
+    @Option(help: "Seconds an agent may stay disconnected before its tasks are stopped as lost.")
+    var instanceLostAfter: Int = 60
+
+    @Option(help: "Seconds stopped tasks stay describable before they are removed.")
+    var stoppedTaskRetention: Int = 3600
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        guard accountId.count == 12, accountId.allSatisfy(\.isNumber) else {
+            throw ValidationError("--account-id must be 12 digits.")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level \(logLevel).") }
+        guard agentDisconnectAfter > 0, instanceLostAfter > 0, stoppedTaskRetention > 0 else {
+            throw ValidationError(
+                "--agent-disconnect-after, --instance-lost-after and --stopped-task-retention must be positive.")
+        }
+    }
+
+    var controlPlaneSettings: ControlPlane.Settings {
+        ControlPlane.Settings(
+            liveness: .init(disconnectAfter: .seconds(agentDisconnectAfter), lostAfter: .seconds(instanceLostAfter)),
+            stoppedTaskRetention: .seconds(stoppedTaskRetention))
+    }
+
+    /// The principals from `--credentials`, or the key pair kept in `dataDir` (created
+    /// on first start), which is then also returned for printing.
+    func loadPrincipals(dataDir: String) throws -> ([Principal], Principal?) {
+        if let credentials {
+            let text = try String(contentsOfFile: credentials, encoding: .utf8)
+            do {
+                return (try SharedCredentialsFile.parse(text), nil)
+            } catch {
+                throw ValidationError("\(credentials): \(error)")
+            }
+        }
+        let path = (dataDir as NSString).appendingPathComponent("credentials")
+        if FileManager.default.fileExists(atPath: path) {
+            let principals = try SharedCredentialsFile.parse(try String(contentsOfFile: path, encoding: .utf8))
+            return (principals, principals.first)
+        }
+        let principal = Principal.generate(name: "admiral")
+        let text = SharedCredentialsFile.render([principal])
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        else {
+            throw ValidationError("Could not write \(path).")
+        }
+        return ([principal], principal)
+    }
+
+    /// The lines a user pastes into a shell to use the `aws` CLI against the server.
+    func exportLines(port: Int, principal: Principal?) -> String {
+        var lines = ["# Admiral is listening on http://\(host):\(port)"]
+        if let principal {
+            lines.append("export AWS_ACCESS_KEY_ID=\(principal.accessKeyId)")
+            lines.append("export AWS_SECRET_ACCESS_KEY=\(principal.secretAccessKey)")
+        }
+        lines.append("export AWS_DEFAULT_REGION=\(region)")
+        lines.append("export AWS_ENDPOINT_URL=http://\(host):\(port)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
