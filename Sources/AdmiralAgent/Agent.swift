@@ -59,7 +59,7 @@ public struct Agent: Service {
         let builder = TaskContainers(
             cluster: configuration.cluster, instanceId: instanceId, hostPortAddress: configuration.hostPortAddress,
             defaultStopTimeout: configuration.containerStopTimeout)
-        let reporter = StateReporter(client: client, cluster: configuration.cluster, logger: logger)
+        let reporter = StateReporter(sink: client, cluster: configuration.cluster, logger: logger)
         let manager = TaskManager(
             runtime: runtime, builder: builder, reporter: reporter, configuration: configuration, logger: logger)
         // Subscribe before listing, so that no change between the two is missed.
@@ -162,6 +162,7 @@ public struct Agent: Service {
                     return
                 }
             } catch {
+                if Task.isCancelled { return }
                 logger.notice("poll failed; retrying", metadata: ["error": .string("\(error)")])
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, Self.maximumRetryDelay)

@@ -166,3 +166,117 @@ def make_server():
             pass
     for folder in folders:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# Agents and Docker
+
+DOCKER_HOST = os.environ.get("ADMIRAL_DOCKER_HOST", "")
+TEST_IMAGE = "admiral-test/busybox:latest"
+
+
+def docker(*args, check=True):
+    """Runs the docker CLI against the test daemon; returns its stdout."""
+    if not DOCKER_HOST:
+        raise AssertionError("ADMIRAL_DOCKER_HOST is not set: run the tests through scripts/test")
+    env = dict(os.environ, DOCKER_HOST=DOCKER_HOST)
+    result = subprocess.run(["docker", *args], env=env, capture_output=True, text=True, timeout=60)
+    if check and result.returncode != 0:
+        raise AssertionError(f"docker {' '.join(args)} failed: {result.stderr}")
+    return result.stdout
+
+
+class AdmiralAgentProcess:
+    """One `admiral agent` process registered with a server."""
+
+    def __init__(self, server, data_dir, cluster, args=()):
+        self.server = server
+        self.data_dir = data_dir
+        self.cluster = cluster
+        self.args = list(args)
+        self.process = None
+        self.log_path = os.path.join(data_dir, "agent.log")
+
+    def start(self):
+        os.makedirs(self.data_dir, exist_ok=True)
+        env = self.server.client_env()
+        command = [BINARY, "agent", "--endpoint", self.server.endpoint, "--cluster", self.cluster,
+                   "--data-dir", self.data_dir, *self.args]
+        if "--runtime" not in self.args:
+            command += ["--docker-host", DOCKER_HOST]
+        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                                        stderr=open(self.log_path, "ab"))
+        return self
+
+    def arn(self, timeout=30):
+        """The container instance ARN the agent registered, once it has."""
+        path = os.path.join(self.data_dir, "agent-state.json")
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"admiral agent exited: {self.read_log()}")
+            try:
+                with open(path) as f:
+                    state = json.load(f)
+                if state.get("containerInstanceArn") and state.get("cluster") == self.cluster:
+                    return state["containerInstanceArn"]
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.05)
+        raise AssertionError(f"admiral agent did not register: {self.read_log()}")
+
+    def read_log(self):
+        try:
+            with open(self.log_path) as f:
+                return f.read()[-4000:]
+        except OSError:
+            return ""
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def kill(self):
+        self.stop(signal.SIGKILL)
+
+
+@pytest.fixture
+def make_agent():
+    """Starts agents on demand; stops them and removes their containers at the end."""
+    started = []
+    folders = []
+
+    def make(server, cluster, args=(), data_dir=None):
+        if data_dir is None:
+            data_dir = tempfile.mkdtemp(prefix="admiral-agent-")
+            folders.append(data_dir)
+        agent = AdmiralAgentProcess(server, data_dir, cluster, args).start()
+        started.append(agent)
+        return agent
+
+    yield make
+    clusters = {agent.cluster for agent in started}
+    for agent in started:
+        agent.stop()
+    for cluster in clusters:
+        ids = docker("ps", "-aq", "--filter", f"label=com.amazonaws.ecs.cluster={cluster}", check=False).split()
+        if ids:
+            docker("rm", "-f", "-v", *ids, check=False)
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def wait_for(what, condition, timeout=30, interval=0.1):
+    """Polls `condition` until it returns a truthy value, which is returned."""
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        last = condition()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}; last value: {last!r}")

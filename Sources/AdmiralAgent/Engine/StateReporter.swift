@@ -2,6 +2,15 @@ import AdmiralModel
 import Foundation
 import Logging
 
+/// Where task state changes go: the control plane, or a recording fake in tests.
+public protocol TaskStateSink: Sendable {
+    func submitTaskStateChange(_ request: ECS.SubmitTaskStateChangeRequest) async throws
+        -> ECS.SubmitTaskStateChangeResponse
+    func submitContainerHealth(_ request: SubmitContainerHealthRequest) async throws -> SubmitContainerHealthResponse
+}
+
+extension ControlPlaneClient: TaskStateSink {}
+
 /// Sends each task's latest state to the control plane, level-triggered: it keeps the
 /// newest state per task and what was last acknowledged, and sends whatever differs
 /// until it is acknowledged, so a failed call heals on the next try.
@@ -17,7 +26,7 @@ actor StateReporter {
         var health: [SubmitContainerHealthRequest.ContainerHealth]
     }
 
-    let client: ControlPlaneClient
+    let sink: any TaskStateSink
     let cluster: String
     let logger: Logger
     private var latest: [String: Report] = [:]
@@ -32,8 +41,8 @@ actor StateReporter {
     /// How long to wait before retrying after the control plane could not be reached.
     static let retryDelay: Duration = .seconds(1)
 
-    init(client: ControlPlaneClient, cluster: String, logger: Logger) {
-        self.client = client
+    init(sink: any TaskStateSink, cluster: String, logger: Logger) {
+        self.sink = sink
         self.cluster = cluster
         self.logger = logger
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -109,10 +118,10 @@ actor StateReporter {
     private func send(_ arn: String, _ report: Report) async -> Bool {
         do {
             if report.health != acknowledgedHealth[arn] ?? [], !report.health.isEmpty {
-                _ = try await client.submitContainerHealth(
+                _ = try await sink.submitContainerHealth(
                     SubmitContainerHealthRequest(cluster: cluster, task: arn, containers: report.health))
             }
-            _ = try await client.submitTaskStateChange(
+            _ = try await sink.submitTaskStateChange(
                 ECS.SubmitTaskStateChangeRequest(
                     cluster: cluster, task: arn, status: report.status.rawValue, reason: report.reason,
                     containers: report.containers, pullStartedAt: report.pullStartedAt,

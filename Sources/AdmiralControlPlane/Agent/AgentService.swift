@@ -1,6 +1,7 @@
 import AdmiralModel
 import AdmiralStore
 import Foundation
+import ServiceLifecycle
 
 /// The server's side of the agent protocol: the long poll that hands an instance its
 /// desired tasks and doubles as the agent's heartbeat.
@@ -39,7 +40,9 @@ public struct AgentService: Sendable {
             feed.instanceChanged(cluster: cluster, id: id)
         }
         if instance.desiredVersion == request.knownVersion, instance.status != .inactive, waitSeconds > 0 {
-            _ = await waiter.wait(timeout: .milliseconds(Int(waitSeconds * 1000)))
+            // A server shutting down answers held polls at once rather than waiting them out.
+            let timeout = Duration.milliseconds(Int(waitSeconds * 1000))
+            _ = try? await cancelWhenGracefulShutdown { await waiter.wait(timeout: timeout) }
             instance = try await self.instance(cluster: cluster, id: id)
         }
         return try await desiredState(of: instance, context: context)

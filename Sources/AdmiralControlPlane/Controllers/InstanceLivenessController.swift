@@ -44,7 +44,11 @@ public struct InstanceLivenessController: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        try await cancelWhenGracefulShutdown { try await self.loop() }
+    }
+
+    func loop() async throws {
+        while !Task.isCancelled {
             do {
                 try await check(at: Date())
             } catch {

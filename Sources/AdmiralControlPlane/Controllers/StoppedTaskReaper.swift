@@ -23,7 +23,11 @@ public struct StoppedTaskReaper: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        try await cancelWhenGracefulShutdown { try await self.loop() }
+    }
+
+    func loop() async throws {
+        while !Task.isCancelled {
             do {
                 let cutoff = Date().addingTimeInterval(-InstanceLivenessController.seconds(retention))
                 let removed = try await store.deleteTasks(stoppedBefore: cutoff)
