@@ -1,6 +1,8 @@
+import AsyncHTTPClient
 import DockerEngine
 import Foundation
 import Logging
+import NIOCore
 
 /// Runs containers through Docker Engine's HTTP API over its unix socket.
 public struct DockerRuntime: ContainerRuntime {
@@ -10,9 +12,18 @@ public struct DockerRuntime: ContainerRuntime {
     /// The log drivers Docker Engine ships with that Admiral's tasks may use.
     static let loggingDrivers = ["json-file", "syslog", "journald", "gelf", "fluentd", "none"]
 
+    /// The HTTP client for Docker: no read timeout, since the event stream may stay
+    /// silent for hours; every other call has its own deadline (`DockerTimeouts`).
+    static let httpClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(10), read: nil)
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     /// Creates a runtime for the daemon at `host` (`unix:///var/run/docker.sock`).
     public init(host: String, logger: Logger) throws {
-        self.client = try DockerClient(host: host, logger: logger)
+        self.client = try DockerClient(host: host, httpClient: Self.httpClient, logger: logger)
         self.logger = logger
     }
 
