@@ -42,6 +42,7 @@ public struct ServiceTask: Sendable, Hashable {
             self = status
         }
 
+        /// The wire name.
         public var description: String { name }
 
         /// Whether lhs comes earlier in the lifecycle than rhs.
