@@ -33,6 +33,7 @@ let package = Package(
         .target(
             name: "AdmiralScheduler",
             dependencies: ["AdmiralModel"],
+            exclude: ["Services/README.md"],
             swiftSettings: swiftSettings
         ),
         // Layer 1: the Docker Engine API client; knows no ECS.
