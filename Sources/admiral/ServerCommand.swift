@@ -1,4 +1,5 @@
 import AdmiralAPI
+import AdmiralModel
 import AdmiralStore
 import ArgumentParser
 import Foundation
@@ -32,6 +33,13 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "An AWS shared-credentials file; each [section] is a principal allowed to call the API.")
     var credentials: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "One address for every load balancer (for example 0.0.0.0); by default each load balancer gets its own "
+                + "loopback address from 127.0.1.1 on.",
+            valueName: "address"))
+    var loadBalancerAddress: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -41,6 +49,9 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError("--account-id must be 12 digits.")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level \(logLevel).") }
+        if let loadBalancerAddress, !TargetRules.isIPv4Address(loadBalancerAddress) {
+            throw ValidationError("--load-balancer-address must be an IPv4 address such as 0.0.0.0 or 127.0.0.1.")
+        }
     }
 
     func run() async throws {
@@ -51,7 +62,9 @@ struct ServerCommand: AsyncParsableCommand {
         let host = host
         let region = region
         let app = buildServer(
-            configuration: APIConfiguration(accountId: accountId, principals: principals),
+            configuration: APIConfiguration(
+                accountId: accountId, principals: principals,
+                loadBalancerAddressing: loadBalancerAddress.map(LoadBalancerAddressing.shared) ?? .loopbackPerLoadBalancer),
             store: store,
             address: .hostname(host, port: port),
             logger: logger,

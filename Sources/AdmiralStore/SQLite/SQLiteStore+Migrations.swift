@@ -39,6 +39,7 @@ extension SQLiteStore {
                     );
                     """)
         }
+        registerLoadBalancingMigrations(&migrator)
         return migrator
     }
 }
