@@ -453,7 +453,7 @@ def test_rule_condition_errors(elb, loose, site):
                             {"Field": "http-request-method", "HttpRequestMethodConfig": {"Values": ["GET", "PUT", "POST"]}}],
         "at most 5 condition values")
     bad("ValidationError", [{"Field": "path-pattern", "PathPatternConfig": {"Values": ["/a*", "/b*?"]}},
-                            {"Field": "host-header", "HostHeaderConfig": {"Values": ["*.*.example.com"]}}],
+                            {"Field": "host-header", "HostHeaderConfig": {"Values": ["*.*.ex?mple.com"]}}],
         "wildcards")
     bad("ValidationError", [{"Field": "host-header", "Values": ["a.example.com"]},
                             {"Field": "host-header", "Values": ["b.example.com"]}], "only one 'host-header'")
@@ -532,8 +532,15 @@ def test_pagination(server, elb):
     pages = list(elb.get_paginator("describe_target_groups").paginate(PaginationConfig={"PageSize": 3}))
     assert [len(page["TargetGroups"]) for page in pages] == [3, 3, 1]
     assert [g["TargetGroupName"] for page in pages for g in page["TargetGroups"]] == names
-    listed = server.aws("elbv2", "describe-target-groups", "--page-size", "2")["TargetGroups"]
-    assert [g["TargetGroupName"] for g in listed] == names
+    # The CLI's --page-size is the API's PageSize: one page and its NextMarker, which --marker follows.
+    page = server.aws("elbv2", "describe-target-groups", "--page-size", "2")
+    assert [g["TargetGroupName"] for g in page["TargetGroups"]] == names[:2]
+    page = server.aws("elbv2", "describe-target-groups", "--page-size", "2", "--marker", page["NextMarker"])
+    assert [g["TargetGroupName"] for g in page["TargetGroups"]] == names[2:4]
+    # --max-items lets the CLI follow the markers itself.
+    listed = server.aws("elbv2", "describe-target-groups", "--max-items", "5")["TargetGroups"]
+    assert [g["TargetGroupName"] for g in listed] == names[:5]
+    assert [g["TargetGroupName"] for g in server.aws("elbv2", "describe-target-groups")["TargetGroups"]] == names
     first = elb.describe_target_groups(PageSize=2)
     assert "NextMarker" in first
     # A target group created between pages neither repeats nor hides the others.
