@@ -61,10 +61,10 @@ struct ServerCommand: AsyncParsableCommand {
         let store = try SQLiteStore(path: (dataDir as NSString).appendingPathComponent("admiral.sqlite"))
         let host = host
         let region = region
+        let addressing = loadBalancerAddress.map(LoadBalancerAddressing.shared) ?? .loopbackPerLoadBalancer
         let app = buildServer(
             configuration: APIConfiguration(
-                accountId: accountId, principals: principals,
-                loadBalancerAddressing: loadBalancerAddress.map(LoadBalancerAddressing.shared) ?? .loopbackPerLoadBalancer),
+                accountId: accountId, principals: principals, loadBalancerAddressing: addressing),
             store: store,
             address: .hostname(host, port: port),
             logger: logger,

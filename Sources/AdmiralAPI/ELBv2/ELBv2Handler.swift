@@ -7,7 +7,8 @@ import Foundation
 /// 2015-12-01): decodes the form parameters into the generated input shape, calls
 /// ``LoadBalancingService``, encodes the XML response.
 struct ELBv2Handler: Sendable {
-    typealias Operation = @Sendable (_ request: QueryRequest, _ context: RequestContext, _ requestId: String)
+    typealias Operation =
+        @Sendable (_ request: QueryRequest, _ context: RequestContext, _ requestId: String)
         async throws -> [UInt8]
 
     let operations: [String: Operation]

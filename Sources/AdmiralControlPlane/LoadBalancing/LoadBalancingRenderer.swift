@@ -35,7 +35,8 @@ struct LoadBalancingRenderer {
     {
         ELBv2.LoadBalancer(
             loadBalancerArn: loadBalancerARN(record), dnsName: record.address,
-            canonicalHostedZoneId: HostedZones.canonicalHostedZoneId(region: names.region), createdTime: record.createdAt,
+            canonicalHostedZoneId: HostedZones.canonicalHostedZoneId(region: names.region),
+            createdTime: record.createdAt,
             loadBalancerName: record.name, scheme: record.scheme, vpcId: record.vpcId,
             state: ELBv2.LoadBalancerState(code: code), type: .application,
             availabilityZones: record.zones.map {

@@ -19,13 +19,17 @@ extension LoadBalancingService {
         }
         let actions = try ActionRules.normalize(input.defaultActions)
         let tags = try Self.checkTags(input.tags)
-        let (id, ruleId, names, now, arn) = (ids.next(), ids.next(), Self.names(context), context.now, input.loadBalancerArn)
+        let (id, ruleId, names, now, arn) = (
+            ids.next(), ids.next(), Self.names(context), context.now, input.loadBalancerArn
+        )
         let (record, state) = try await mutate { state in
             try state.createListener(
                 loadBalancerArn: arn, listenerProtocol: listenerProtocol, port: port, defaultActions: actions,
                 tags: tags, id: id, ruleId: ruleId, names: names, now: now)
         }
-        return ELBv2.CreateListenerOutput(listeners: [LoadBalancingRenderer(names: names, state: state).listener(record)])
+        return ELBv2.CreateListenerOutput(listeners: [
+            LoadBalancingRenderer(names: names, state: state).listener(record)
+        ])
     }
 
     /// DescribeListeners: the listeners of a load balancer or those named by ARN, by load
@@ -37,7 +41,8 @@ extension LoadBalancingService {
         try Self.checkCount(input.listenerArns, "listener ARNs")
         let byArn = input.listenerArns?.isEmpty == false
         if byArn == (input.loadBalancerArn != nil) {
-            throw AdmiralError.validation("Specify either a load balancer ARN or listener ARNs, not both and not neither.")
+            throw AdmiralError.validation(
+                "Specify either a load balancer ARN or listener ARNs, not both and not neither.")
         }
         let state = try await store.loadBalancingState()
         var records: [ListenerRecord]
@@ -71,7 +76,9 @@ extension LoadBalancingService {
             try state.modifyListener(
                 arn: arn, port: port, listenerProtocol: listenerProtocol, defaultActions: actions, names: names)
         }
-        return ELBv2.ModifyListenerOutput(listeners: [LoadBalancingRenderer(names: names, state: state).listener(record)])
+        return ELBv2.ModifyListenerOutput(listeners: [
+            LoadBalancingRenderer(names: names, state: state).listener(record)
+        ])
     }
 
     /// DeleteListener: with its rules.

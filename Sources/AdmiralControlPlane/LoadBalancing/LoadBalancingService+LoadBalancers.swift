@@ -33,7 +33,8 @@ extension LoadBalancingService {
         try Self.checkCount(input.loadBalancerArns, "load balancer ARNs")
         try Self.checkCount(input.names, "load balancer names")
         if input.loadBalancerArns?.isEmpty == false, input.names?.isEmpty == false {
-            throw AdmiralError.validation("Load balancer names and load balancer ARNs cannot be specified at the same time.")
+            throw AdmiralError.validation(
+                "Load balancer names and load balancer ARNs cannot be specified at the same time.")
         }
         let state = try await store.loadBalancingState()
         var records: [LoadBalancerRecord]
@@ -117,7 +118,9 @@ extension LoadBalancingService {
             try state.setSubnets(arn: arn, request.subnetIds, region: region)
         }
         return ELBv2.SetSubnetsOutput(
-            availabilityZones: record.zones.map { ELBv2.AvailabilityZone(zoneName: $0.zoneName, subnetId: $0.subnetId) },
+            availabilityZones: record.zones.map {
+                ELBv2.AvailabilityZone(zoneName: $0.zoneName, subnetId: $0.subnetId)
+            },
             ipAddressType: record.ipAddressType)
     }
 

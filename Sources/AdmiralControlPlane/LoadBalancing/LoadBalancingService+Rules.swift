@@ -47,7 +47,8 @@ extension LoadBalancingService {
         }
         records = Array(Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }).values)
             .sorted { key($0).lexicographicallyPrecedes(key($1)) }
-        let page = try ELBv2Paging.page(records, key: key, marker: input.marker, pageSize: input.pageSize, list: "rules")
+        let page = try ELBv2Paging.page(
+            records, key: key, marker: input.marker, pageSize: input.pageSize, list: "rules")
         let renderer = LoadBalancingRenderer(names: Self.names(context), state: state)
         return ELBv2.DescribeRulesOutput(rules: page.items.map(renderer.rule), nextMarker: page.nextMarker)
     }

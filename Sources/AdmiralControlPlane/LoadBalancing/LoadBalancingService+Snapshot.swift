@@ -17,9 +17,10 @@ extension LoadBalancingService {
             return LoadBalancingSnapshot.LoadBalancer(
                 arn: renderer.loadBalancerARN(record), name: record.name, id: record.id, address: record.address,
                 scheme: record.scheme,
-                attributes: Dictionary(uniqueKeysWithValues: attributes.compactMap { attribute in
-                    attribute.key.map { ($0, attribute.value ?? "") }
-                }),
+                attributes: Dictionary(
+                    uniqueKeysWithValues: attributes.compactMap { attribute in
+                        attribute.key.map { ($0, attribute.value ?? "") }
+                    }),
                 listeners: state.listeners(ofLoadBalancer: record.id).map { listener in
                     LoadBalancingSnapshot.Listener(
                         arn: renderer.listenerARN(listener), id: listener.id, port: listener.port,

@@ -26,7 +26,9 @@ extension LoadBalancingService {
         try Self.checkConstraints(input)
         try Self.checkCount(input.targetGroupArns, "target group ARNs")
         try Self.checkCount(input.names, "target group names")
-        let filters = [input.loadBalancerArn != nil, input.targetGroupArns?.isEmpty == false, input.names?.isEmpty == false]
+        let filters = [
+            input.loadBalancerArn != nil, input.targetGroupArns?.isEmpty == false, input.names?.isEmpty == false,
+        ]
         if filters.count(where: { $0 }) > 1 {
             throw AdmiralError.validation(
                 "Give only one of LoadBalancerArn, TargetGroupArns and Names to describe target groups.")

@@ -75,7 +75,8 @@ public struct LoadBalancingService: Sendable {
         try ELBv2TagRules.validate(tags)
         guard tags.count <= ELBv2Limits.tagsPerResource else {
             throw AdmiralError(
-                .tooManyTags, "A resource can have at most \(ELBv2Limits.tagsPerResource) tags; \(tags.count) were given.")
+                .tooManyTags,
+                "A resource can have at most \(ELBv2Limits.tagsPerResource) tags; \(tags.count) were given.")
         }
         return tags
     }

@@ -24,7 +24,8 @@ extension SQLiteStore: LoadBalancerStore {
 
     func fetchLoadBalancingState(_ db: Database) throws -> LoadBalancingState {
         var state = LoadBalancingState()
-        if let row = try Row.fetchOne(db, sql: "SELECT version, next_zone_position FROM elb_state WHERE singleton = 1") {
+        if let row = try Row.fetchOne(db, sql: "SELECT version, next_zone_position FROM elb_state WHERE singleton = 1")
+        {
             state.version = row["version"]
             state.nextZonePosition = row["next_zone_position"]
         }
@@ -62,20 +63,28 @@ extension SQLiteStore: LoadBalancerStore {
             sql: "UPDATE elb_state SET version = ?, next_zone_position = ? WHERE singleton = 1",
             arguments: [new.version, new.nextZonePosition])
         try sync(db, old.loadBalancers, new.loadBalancers, table: "elb_load_balancers") { record in
-            ("INSERT INTO elb_load_balancers (id, name, body) VALUES (?, ?, ?)",
-                [record.id, record.name, try self.encode(record)])
+            (
+                "INSERT INTO elb_load_balancers (id, name, body) VALUES (?, ?, ?)",
+                [record.id, record.name, try self.encode(record)]
+            )
         }
         try sync(db, old.targetGroups, new.targetGroups, table: "elb_target_groups") { record in
-            ("INSERT INTO elb_target_groups (id, name, body) VALUES (?, ?, ?)",
-                [record.id, record.name, try self.encode(record)])
+            (
+                "INSERT INTO elb_target_groups (id, name, body) VALUES (?, ?, ?)",
+                [record.id, record.name, try self.encode(record)]
+            )
         }
         try sync(db, old.listeners, new.listeners, table: "elb_listeners") { record in
-            ("INSERT INTO elb_listeners (id, load_balancer_id, port, body) VALUES (?, ?, ?, ?)",
-                [record.id, record.loadBalancerId, record.port, try self.encode(record)])
+            (
+                "INSERT INTO elb_listeners (id, load_balancer_id, port, body) VALUES (?, ?, ?, ?)",
+                [record.id, record.loadBalancerId, record.port, try self.encode(record)]
+            )
         }
         try sync(db, old.rules, new.rules, table: "elb_rules") { record in
-            ("INSERT INTO elb_rules (id, listener_id, priority, body) VALUES (?, ?, ?, ?)",
-                [record.id, record.listenerId, record.priority, try self.encode(record)])
+            (
+                "INSERT INTO elb_rules (id, listener_id, priority, body) VALUES (?, ?, ?, ?)",
+                [record.id, record.listenerId, record.priority, try self.encode(record)]
+            )
         }
         for (key, record) in old.targets where new.targets[key] != record {
             try db.execute(

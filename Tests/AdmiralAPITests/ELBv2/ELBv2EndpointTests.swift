@@ -27,7 +27,8 @@ extension APIResponse {
 
     /// The text of the first element of that name.
     func element(_ name: String) -> String? {
-        guard let start = text.range(of: "<\(name)>"), let end = text.range(of: "</\(name)>", range: start.upperBound..<text.endIndex)
+        guard let start = text.range(of: "<\(name)>"),
+            let end = text.range(of: "</\(name)>", range: start.upperBound..<text.endIndex)
         else { return nil }
         return String(text[start.upperBound..<end.lowerBound])
             .replacing("&apos;", with: "'").replacing("&quot;", with: "\"").replacing("&lt;", with: "<")

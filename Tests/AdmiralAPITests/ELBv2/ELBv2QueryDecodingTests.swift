@@ -85,7 +85,8 @@ struct ELBv2QueryDecodingTests {
         let group = try Self.decode(ELBv2.ModifyTargetGroupAttributesInput.self, "ModifyTargetGroupAttributes")
         #expect(
             group.attributes == [
-                .init(key: "deregistration_delay.timeout_seconds", value: "30"), .init(key: "stickiness.enabled", value: "true"),
+                .init(key: "deregistration_delay.timeout_seconds", value: "30"),
+                .init(key: "stickiness.enabled", value: "true"),
             ])
     }
 
@@ -121,7 +122,8 @@ struct ELBv2QueryDecodingTests {
                     type: .forward,
                     forwardConfig: .init(
                         targetGroups: [
-                            .init(targetGroupArn: Self.blueArn, weight: 80), .init(targetGroupArn: Self.greenArn, weight: 20),
+                            .init(targetGroupArn: Self.blueArn, weight: 80),
+                            .init(targetGroupArn: Self.greenArn, weight: 20),
                         ],
                         targetGroupStickinessConfig: .init(enabled: true, durationSeconds: 300)))
             ])

@@ -15,7 +15,10 @@ struct LoadBalancingServiceHarness {
         names: ECSNames(region: "us-east-1", accountId: "000000000000"),
         principalARN: "arn:aws:iam::000000000000:user/tester", now: Date(timeIntervalSince1970: 1_700_000_000))
 
-    init(addressing: LoadBalancerAddressing = .loopbackPerLoadBalancer, health: any TargetHealthSource = RegistrationTargetHealth())
+    init(
+        addressing: LoadBalancerAddressing = .loopbackPerLoadBalancer,
+        health: any TargetHealthSource = RegistrationTargetHealth()
+    )
         throws
     {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("admiral-elb-\(UUID().uuidString)")

@@ -45,7 +45,8 @@ struct LoadBalancingServiceTests {
             _ = try await harness.createLoadBalancer("one", subnets: ["subnet-us-east-1a"])
         }
         try await harness.refuses(.invalidConfigurationRequest, "same Availability Zone") {
-            _ = try await harness.createLoadBalancer("same", subnets: ["subnet-us-east-1a", "subnet-x", "subnet-y", "subnet-z"])
+            _ = try await harness.createLoadBalancer(
+                "same", subnets: ["subnet-us-east-1a", "subnet-x", "subnet-y", "subnet-z"])
         }
         try await harness.refuses(.invalidConfigurationRequest, "application load balancers only") {
             _ = try await harness.service.createLoadBalancer(
@@ -104,7 +105,8 @@ struct LoadBalancingServiceTests {
         #expect(listener.defaultActions?.first?.forwardConfig?.targetGroups?.first?.weight == 1)
         _ = try await harness.createRule(listener, priority: 5, path: "/green/*", forwardTo: green)
         let rules = try #require(
-            try await harness.service.describeRules(.init(listenerArn: listener.listenerArn), context: harness.context).rules)
+            try await harness.service.describeRules(.init(listenerArn: listener.listenerArn), context: harness.context)
+                .rules)
         #expect(rules.map(\.priority) == ["5", "default"])
         #expect(rules.map(\.isDefault) == [false, true])
         let defaultRule = try #require(rules.last)
@@ -149,17 +151,22 @@ struct LoadBalancingServiceTests {
             .init(rulePriorities: [.init(ruleArn: one.ruleArn, priority: 2), .init(ruleArn: two.ruleArn, priority: 1)]),
             context: harness.context)
         #expect(swapped.rules?.map(\.priority) == ["2", "1"])
-        let order = try await harness.service.describeRules(.init(listenerArn: listener.listenerArn), context: harness.context)
+        let order = try await harness.service.describeRules(
+            .init(listenerArn: listener.listenerArn), context: harness.context)
         #expect(
             order.rules?.compactMap { $0.conditions?.first?.values?.first } == ["/two", "/one", "/three"])
         try await harness.refuses(.priorityInUse, "'3' is currently in use") {
             _ = try await harness.service.setRulePriorities(
-                .init(rulePriorities: [.init(ruleArn: one.ruleArn, priority: 3), .init(ruleArn: two.ruleArn, priority: 7)]),
+                .init(rulePriorities: [
+                    .init(ruleArn: one.ruleArn, priority: 3), .init(ruleArn: two.ruleArn, priority: 7),
+                ]),
                 context: harness.context)
         }
         try await harness.refuses(.priorityInUse, "more than one rule") {
             _ = try await harness.service.setRulePriorities(
-                .init(rulePriorities: [.init(ruleArn: one.ruleArn, priority: 8), .init(ruleArn: two.ruleArn, priority: 8)]),
+                .init(rulePriorities: [
+                    .init(ruleArn: one.ruleArn, priority: 8), .init(ruleArn: two.ruleArn, priority: 8),
+                ]),
                 context: harness.context)
         }
         let unknown = (one.ruleArn ?? "").replacingOccurrences(of: "/0000000000000005", with: "/00000000000000ff")
@@ -188,7 +195,8 @@ struct LoadBalancingServiceTests {
             .init(loadBalancerArn: web.loadBalancerArn), context: harness.context)
         #expect(described.targetGroups?.map(\.targetGroupArn) == [groupArn])
         #expect(described.targetGroups?.first?.loadBalancerArns == [web.loadBalancerArn ?? ""])
-        _ = try await harness.service.deleteListener(.init(listenerArn: listener.listenerArn ?? ""), context: harness.context)
+        _ = try await harness.service.deleteListener(
+            .init(listenerArn: listener.listenerArn ?? ""), context: harness.context)
         _ = try await harness.service.deleteTargetGroup(.init(targetGroupArn: groupArn), context: harness.context)
         #expect(try await harness.store.loadBalancingState().targetGroups.isEmpty)
     }
@@ -218,8 +226,10 @@ struct LoadBalancingServiceTests {
         try await harness.refuses(.loadBalancerNotFound) {
             _ = try await harness.service.createListener(
                 .init(
-                    loadBalancerArn: "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/web/00000000000000ff",
-                    protocol: .http, port: 81, defaultActions: [.init(type: .forward, targetGroupArn: blue.targetGroupArn)]),
+                    loadBalancerArn:
+                        "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/web/00000000000000ff",
+                    protocol: .http, port: 81,
+                    defaultActions: [.init(type: .forward, targetGroupArn: blue.targetGroupArn)]),
                 context: harness.context)
         }
         try await harness.refuses(.targetGroupNotFound) {
@@ -229,7 +239,8 @@ struct LoadBalancingServiceTests {
                     defaultActions: [
                         .init(
                             type: .forward,
-                            targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/x/00000000000000ff")
+                            targetGroupArn:
+                                "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/x/00000000000000ff")
                     ]),
                 context: harness.context)
         }
@@ -291,7 +302,8 @@ struct LoadBalancingServiceTests {
         _ = try await harness.service.addTags(
             .init(resourceArns: arns, tags: [.init(key: "env", value: "dev"), .init(key: "team", value: "web")]),
             context: harness.context)
-        _ = try await harness.service.removeTags(.init(resourceArns: [arns[0]], tagKeys: ["team"]), context: harness.context)
+        _ = try await harness.service.removeTags(
+            .init(resourceArns: [arns[0]], tagKeys: ["team"]), context: harness.context)
         let described = try await harness.service.describeTags(.init(resourceArns: arns), context: harness.context)
         #expect(described.tagDescriptions?.map(\.resourceArn) == arns)
         #expect(described.tagDescriptions?.map { $0.tags?.count ?? 0 } == [1, 2, 2, 2])
@@ -304,7 +316,8 @@ struct LoadBalancingServiceTests {
         try await harness.refuses(.tooManyTags) {
             _ = try await harness.service.addTags(.init(resourceArns: arns, tags: many), context: harness.context)
         }
-        let missing = (group.targetGroupArn ?? "").replacingOccurrences(of: "0000000000000002", with: "00000000000000ff")
+        let missing = (group.targetGroupArn ?? "").replacingOccurrences(
+            of: "0000000000000002", with: "00000000000000ff")
         try await harness.refuses(.targetGroupNotFound) {
             _ = try await harness.service.addTags(
                 .init(resourceArns: [arns[0], missing], tags: [.init(key: "x")]), context: harness.context)
@@ -323,7 +336,9 @@ struct LoadBalancingServiceTests {
             _ = try await harness.service.createRule(
                 .init(
                     listenerArn: arn,
-                    conditions: [.init(field: "path-pattern", pathPatternConfig: .init(values: ["/a", "/b", "/c", "/d"]))],
+                    conditions: [
+                        .init(field: "path-pattern", pathPatternConfig: .init(values: ["/a", "/b", "/c", "/d"]))
+                    ],
                     priority: 1, actions: [.init(type: .forward, targetGroupArn: group.targetGroupArn)]),
                 context: harness.context)
         }

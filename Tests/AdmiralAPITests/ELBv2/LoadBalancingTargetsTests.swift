@@ -23,7 +23,9 @@ struct LoadBalancingTargetsTests {
         let group = try await harness.createTargetGroup(port: 8080)
         let arn = try #require(group.targetGroupArn)
         _ = try await harness.service.registerTargets(
-            .init(targetGroupArn: arn, targets: [.init(id: "i-0123456789abcdef0"), .init(id: "i-0123456789abcdef0", port: 32768)]),
+            .init(
+                targetGroupArn: arn,
+                targets: [.init(id: "i-0123456789abcdef0"), .init(id: "i-0123456789abcdef0", port: 32768)]),
             context: harness.context)
         _ = try await harness.service.registerTargets(
             .init(targetGroupArn: arn, targets: [.init(id: "i-0123456789abcdef0")]), context: harness.context)
@@ -53,7 +55,8 @@ struct LoadBalancingTargetsTests {
         try await harness.service.registerTargets(targetGroupArn: arn, targets: [target])
         try await harness.service.registerTargets(targetGroupArn: arn, targets: [target])
         #expect(try await harness.store.loadBalancingState().targets.count == 1)
-        try await harness.service.deregisterTargets(targetGroupArn: arn, targets: [target, .init(id: "127.0.0.2", port: 1)])
+        try await harness.service.deregisterTargets(
+            targetGroupArn: arn, targets: [target, .init(id: "127.0.0.2", port: 1)])
         try await harness.service.deregisterTargets(targetGroupArn: arn, targets: [target])
         #expect(try await harness.store.loadBalancingState().targets.isEmpty)
         await #expect(throws: AdmiralError.self) {
@@ -63,7 +66,8 @@ struct LoadBalancingTargetsTests {
         }
     }
 
-    @Test("without a health checker: unused while no listener forwards, initial once one does, not registered otherwise")
+    @Test(
+        "without a health checker: unused while no listener forwards, initial once one does, not registered otherwise")
     func registrationHealth() async throws {
         let harness = try LoadBalancingServiceHarness()
         defer { harness.cleanup() }
@@ -81,7 +85,10 @@ struct LoadBalancingTargetsTests {
             .init(targetGroupArn: arn, targets: [.init(id: "10.0.0.1"), .init(id: "10.0.0.2", port: 81)]),
             context: harness.context)
         #expect((used.targetHealthDescriptions ?? []).map { $0.targetHealth?.state } == [.initial, .unused])
-        #expect((used.targetHealthDescriptions ?? []).map { $0.targetHealth?.reason } == [.elbRegistrationInProgress, .targetNotRegistered])
+        #expect(
+            (used.targetHealthDescriptions ?? []).map { $0.targetHealth?.reason } == [
+                .elbRegistrationInProgress, .targetNotRegistered,
+            ])
         #expect(used.targetHealthDescriptions?.last?.target == .init(id: "10.0.0.2", port: 81))
     }
 
@@ -94,7 +101,8 @@ struct LoadBalancingTargetsTests {
         _ = try await harness.service.registerTargets(
             .init(targetGroupArn: arn, targets: [.init(id: "10.0.0.1")]), context: harness.context)
         let health = try await harness.service.describeTargetHealth(
-            .init(targetGroupArn: arn, targets: [.init(id: "10.0.0.1"), .init(id: "10.0.0.9")]), context: harness.context)
+            .init(targetGroupArn: arn, targets: [.init(id: "10.0.0.1"), .init(id: "10.0.0.9")]),
+            context: harness.context)
         #expect((health.targetHealthDescriptions ?? []).map { $0.targetHealth?.state } == [.healthy, .unused])
     }
 

@@ -36,7 +36,8 @@ struct ActionRulesTests {
     func forwardLimits() {
         let six = (0..<6).map {
             ELBv2.TargetGroupTuple(
-                targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/g\($0)/00000000000000a\($0)")
+                targetGroupArn:
+                    "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/g\($0)/00000000000000a\($0)")
         }
         refuses(.validationError, "at most 5 target groups") {
             _ = try ActionRules.normalize([ELBv2.Action(type: .forward, forwardConfig: .init(targetGroups: six))])
@@ -45,12 +46,16 @@ struct ActionRulesTests {
             _ = try ActionRules.normalize([
                 ELBv2.Action(
                     type: .forward,
-                    forwardConfig: .init(targetGroups: [.init(targetGroupArn: F.blueArn), .init(targetGroupArn: F.blueArn)]))
+                    forwardConfig: .init(targetGroups: [
+                        .init(targetGroupArn: F.blueArn), .init(targetGroupArn: F.blueArn),
+                    ]))
             ])
         }
         refuses(.validationError, "between 0 and 999") {
             _ = try ActionRules.normalize([
-                ELBv2.Action(type: .forward, forwardConfig: .init(targetGroups: [.init(targetGroupArn: F.blueArn, weight: 1000)]))
+                ELBv2.Action(
+                    type: .forward, forwardConfig: .init(targetGroups: [.init(targetGroupArn: F.blueArn, weight: 1000)])
+                )
             ])
         }
         refuses(.validationError, "DurationSeconds") {
@@ -58,7 +63,8 @@ struct ActionRulesTests {
                 ELBv2.Action(
                     type: .forward,
                     forwardConfig: .init(
-                        targetGroups: [.init(targetGroupArn: F.blueArn)], targetGroupStickinessConfig: .init(enabled: true)))
+                        targetGroups: [.init(targetGroupArn: F.blueArn)],
+                        targetGroupStickinessConfig: .init(enabled: true)))
             ])
         }
         refuses(.validationError, "same single target group") {
@@ -122,7 +128,8 @@ struct ActionRulesTests {
         #expect(try ActionRules.normalize([action]) == [action])
         refuses(.validationError, "content type 'text/xml'") {
             _ = try ActionRules.normalize([
-                ELBv2.Action(type: .fixedResponse, fixedResponseConfig: .init(statusCode: "200", contentType: "text/xml"))
+                ELBv2.Action(
+                    type: .fixedResponse, fixedResponseConfig: .init(statusCode: "200", contentType: "text/xml"))
             ])
         }
     }
@@ -130,7 +137,9 @@ struct ActionRulesTests {
     @Test("exactly one action; authentication actions need HTTPS")
     func counts() {
         refuses(.validationError, "At least one action") { _ = try ActionRules.normalize([]) }
-        refuses(.invalidLoadBalancerAction, "exactly one") { _ = try ActionRules.normalize([F.forward(), F.forward(F.greenArn)]) }
+        refuses(.invalidLoadBalancerAction, "exactly one") {
+            _ = try ActionRules.normalize([F.forward(), F.forward(F.greenArn)])
+        }
         refuses(.invalidLoadBalancerAction, "HTTPS listeners") {
             _ = try ActionRules.normalize([ELBv2.Action(type: .authenticateOidc), F.forward()])
         }

@@ -3,7 +3,9 @@ import Testing
 
 @Suite("Load balancer and target group attributes")
 struct AttributeRulesTests {
-    func lb(_ pairs: (String, String)..., scheme: ELBv2.LoadBalancerSchemeEnum = .internetFacing) throws -> [String: String] {
+    func lb(_ pairs: (String, String)..., scheme: ELBv2.LoadBalancerSchemeEnum = .internetFacing) throws -> [String:
+        String]
+    {
         try LoadBalancerAttributeRules.apply(pairs.map { .init(key: $0.0, value: $0.1) }, to: [:], scheme: scheme)
     }
 
@@ -34,7 +36,9 @@ struct AttributeRulesTests {
         #expect(try lb(("idle_timeout.timeout_seconds", "1")) == ["idle_timeout.timeout_seconds": "1"])
         #expect(try lb(("idle_timeout.timeout_seconds", "60")) == [:])
         for bad in ["0", "4001", "ten", "-5"] {
-            refuses(.invalidConfigurationRequest, "from 1 to 4000") { _ = try lb(("idle_timeout.timeout_seconds", bad)) }
+            refuses(.invalidConfigurationRequest, "from 1 to 4000") {
+                _ = try lb(("idle_timeout.timeout_seconds", bad))
+            }
         }
     }
 
@@ -45,7 +49,9 @@ struct AttributeRulesTests {
         refuses(.invalidConfigurationRequest, "monitor, defensive, strictest") {
             _ = try lb(("routing.http.desync_mitigation_mode", "lax"))
         }
-        refuses(.invalidConfigurationRequest, "cannot be changed") { _ = try lb(("load_balancing.cross_zone.enabled", "false")) }
+        refuses(.invalidConfigurationRequest, "cannot be changed") {
+            _ = try lb(("load_balancing.cross_zone.enabled", "false"))
+        }
         refuses(.invalidConfigurationRequest, "access_logs.s3.bucket' cannot be empty") {
             _ = try lb(("access_logs.s3.enabled", "true"))
         }
@@ -59,7 +65,9 @@ struct AttributeRulesTests {
             _ = try lb(("dns_record.client_routing_policy", "any_availability_zone"))
         }
         refuses(.validationError, "not recognized") { _ = try tg(("stickiness.duration", "5")) }
-        refuses(.invalidConfigurationRequest, "network load balancers") { _ = try tg(("proxy_protocol_v2.enabled", "true")) }
+        refuses(.invalidConfigurationRequest, "network load balancers") {
+            _ = try tg(("proxy_protocol_v2.enabled", "true"))
+        }
     }
 
     @Test("target group defaults: 300 s deregistration delay, round robin, lb_cookie of a day")
@@ -77,7 +85,9 @@ struct AttributeRulesTests {
     func targetGroupRanges() throws {
         #expect(try tg(("deregistration_delay.timeout_seconds", "0")) == ["deregistration_delay.timeout_seconds": "0"])
         _ = try tg(("deregistration_delay.timeout_seconds", "3600"))
-        refuses(.invalidConfigurationRequest, "from 0 to 3600") { _ = try tg(("deregistration_delay.timeout_seconds", "3601")) }
+        refuses(.invalidConfigurationRequest, "from 0 to 3600") {
+            _ = try tg(("deregistration_delay.timeout_seconds", "3601"))
+        }
         for ok in ["0", "30", "900"] { _ = try tg(("slow_start.duration_seconds", ok)) }
         for bad in ["29", "901", "1"] {
             refuses(.invalidConfigurationRequest, "0 (off) or an integer from 30 to 900") {
@@ -85,7 +95,9 @@ struct AttributeRulesTests {
             }
         }
         _ = try tg(("stickiness.lb_cookie.duration_seconds", "604800"))
-        refuses(.invalidConfigurationRequest, "from 1 to 604800") { _ = try tg(("stickiness.lb_cookie.duration_seconds", "0")) }
+        refuses(.invalidConfigurationRequest, "from 1 to 604800") {
+            _ = try tg(("stickiness.lb_cookie.duration_seconds", "0"))
+        }
     }
 
     @Test("stickiness lb_cookie and the two algorithms are accepted; the rest is refused with the reason")
@@ -93,11 +105,15 @@ struct AttributeRulesTests {
         _ = try tg(("stickiness.enabled", "true"), ("stickiness.type", "lb_cookie"))
         _ = try tg(("load_balancing.algorithm.type", "least_outstanding_requests"))
         refuses(.invalidConfigurationRequest, "lb_cookie") { _ = try tg(("stickiness.type", "app_cookie")) }
-        refuses(.invalidConfigurationRequest, "must be one of lb_cookie") { _ = try tg(("stickiness.type", "source_ip")) }
+        refuses(.invalidConfigurationRequest, "must be one of lb_cookie") {
+            _ = try tg(("stickiness.type", "source_ip"))
+        }
         refuses(.invalidConfigurationRequest, "round_robin and least_outstanding_requests") {
             _ = try tg(("load_balancing.algorithm.type", "weighted_random"))
         }
-        refuses(.invalidConfigurationRequest, "reserved") { _ = try tg(("stickiness.app_cookie.cookie_name", "AWSALBAPP-1")) }
+        refuses(.invalidConfigurationRequest, "reserved") {
+            _ = try tg(("stickiness.app_cookie.cookie_name", "AWSALBAPP-1"))
+        }
     }
 
     @Test("a missing value is a ValidationError")

@@ -13,10 +13,12 @@ struct ELBv2NamesTests {
         let group = names.targetGroupARN(name: "blue", id: "73e2d6bc24d8a067")
         #expect(group == "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/blue/73e2d6bc24d8a067")
         #expect(ELBv2Resource(arn: group) == .targetGroup(name: "blue", id: "73e2d6bc24d8a067"))
-        let listener = names.listenerARN(loadBalancerName: "web", loadBalancerId: "50dc6c495c0c9188", id: "f2f7dc8efc522ab2")
+        let listener = names.listenerARN(
+            loadBalancerName: "web", loadBalancerId: "50dc6c495c0c9188", id: "f2f7dc8efc522ab2")
         #expect(
             listener
-                == "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2")
+                == "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2"
+        )
         #expect(ELBv2Resource(arn: listener)?.kind == .listener)
         let rule = names.ruleARN(
             loadBalancerName: "web", loadBalancerId: "50dc6c495c0c9188", listenerId: "f2f7dc8efc522ab2",
@@ -61,7 +63,9 @@ struct ELBv2NamesTests {
         }
         refuses(.validationError, "begin or end with a hyphen") { try ELBv2NameRules.validateLoadBalancerName("-web") }
         refuses(.validationError, "begin or end with a hyphen") { try ELBv2NameRules.validateTargetGroupName("web-") }
-        refuses(.validationError, "alphanumeric characters and hyphens") { try ELBv2NameRules.validateTargetGroupName("web_1") }
+        refuses(.validationError, "alphanumeric characters and hyphens") {
+            try ELBv2NameRules.validateTargetGroupName("web_1")
+        }
         refuses(.validationError, "cannot begin with 'internal-'") {
             try ELBv2NameRules.validateLoadBalancerName("internal-web")
         }

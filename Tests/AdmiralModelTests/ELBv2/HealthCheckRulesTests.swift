@@ -16,8 +16,11 @@ struct HealthCheckRulesTests {
         #expect(result.healthCheck.path == "/")
         #expect(result.healthCheck.port == "traffic-port")
         #expect(
-            [result.healthCheck.intervalSeconds, result.healthCheck.timeoutSeconds, result.healthCheck.healthyThresholdCount,
-                result.healthCheck.unhealthyThresholdCount] == [30, 5, 5, 2])
+            [
+                result.healthCheck.intervalSeconds, result.healthCheck.timeoutSeconds,
+                result.healthCheck.healthyThresholdCount,
+                result.healthCheck.unhealthyThresholdCount,
+            ] == [30, 5, 5, 2])
         #expect(result.healthCheck.matcher == "200")
         #expect(result.targetType == .instance)
         #expect(result.vpcId == "vpc-default")
@@ -44,7 +47,8 @@ struct HealthCheckRulesTests {
             _ = try HealthCheckRules.apply(.init(timeoutSeconds: 1), to: base)
         }
         for count in [2, 10] {
-            _ = try HealthCheckRules.apply(.init(healthyThresholdCount: count, unhealthyThresholdCount: count), to: base)
+            _ = try HealthCheckRules.apply(
+                .init(healthyThresholdCount: count, unhealthyThresholdCount: count), to: base)
         }
         refuses(.validationError, "Healthy threshold count must be between 2 and 10") {
             _ = try HealthCheckRules.apply(.init(healthyThresholdCount: 11), to: base)
@@ -77,7 +81,9 @@ struct HealthCheckRulesTests {
         let check = try HealthCheckRules.apply(.init(matcher: .init(httpCode: "200-204,301")), to: .defaults)
         #expect(check.matches(statusCode: 204) && check.matches(statusCode: 301))
         #expect(!check.matches(statusCode: 205) && !check.matches(statusCode: 404))
-        refuses(.validationError, "gRPC") { _ = try HealthCheckRules.apply(.init(matcher: .init(grpcCode: "0")), to: .defaults) }
+        refuses(.validationError, "gRPC") {
+            _ = try HealthCheckRules.apply(.init(matcher: .init(grpcCode: "0")), to: .defaults)
+        }
     }
 
     @Test("paths start with a slash; ports are traffic-port or 1-65535")
@@ -126,7 +132,8 @@ struct HealthCheckRulesTests {
             _ = try settings(ELBv2.CreateTargetGroupInput(name: "web", protocol: .https, port: 443))
         }
         refuses(.invalidConfigurationRequest, "use HTTP1") {
-            _ = try settings(ELBv2.CreateTargetGroupInput(name: "web", protocol: .http, protocolVersion: "GRPC", port: 80))
+            _ = try settings(
+                ELBv2.CreateTargetGroupInput(name: "web", protocol: .http, protocolVersion: "GRPC", port: 80))
         }
         refuses(.invalidConfigurationRequest, "IPv4 only") {
             _ = try settings(ELBv2.CreateTargetGroupInput(name: "web", protocol: .http, port: 80, ipAddressType: .ipv6))

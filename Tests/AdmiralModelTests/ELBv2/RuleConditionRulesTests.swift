@@ -7,10 +7,13 @@ struct RuleConditionRulesTests {
 
     @Test("the old Values form of a path condition is filled into PathPatternConfig, and kept")
     func legacyForm() throws {
-        let normalized = try RuleConditionRules.normalize([ELBv2.RuleCondition(field: "path-pattern", values: ["/img/*"])])
+        let normalized = try RuleConditionRules.normalize([
+            ELBv2.RuleCondition(field: "path-pattern", values: ["/img/*"])
+        ])
         #expect(
             normalized == [
-                ELBv2.RuleCondition(field: "path-pattern", values: ["/img/*"], pathPatternConfig: .init(values: ["/img/*"]))
+                ELBv2.RuleCondition(
+                    field: "path-pattern", values: ["/img/*"], pathPatternConfig: .init(values: ["/img/*"]))
             ])
     }
 
@@ -71,14 +74,18 @@ struct RuleConditionRulesTests {
         refuses(.validationError, "only one 'source-ip'") {
             _ = try RuleConditionRules.normalize([F.sourceIp("10.0.0.0/8"), F.sourceIp("192.0.2.0/24")])
         }
-        let headers = try RuleConditionRules.normalize([F.header("X-A", "1"), F.header("X-B", "2"), F.query((nil, "x"))])
+        let headers = try RuleConditionRules.normalize([
+            F.header("X-A", "1"), F.header("X-B", "2"), F.query((nil, "x")),
+        ])
         #expect(headers.count == 3)
     }
 
     @Test("three values per condition, five per rule")
     func valueLimits() throws {
         _ = try RuleConditionRules.normalize([F.path("/a", "/b", "/c")])
-        refuses(.validationError, "at most 3 values") { _ = try RuleConditionRules.normalize([F.path("/a", "/b", "/c", "/d")]) }
+        refuses(.validationError, "at most 3 values") {
+            _ = try RuleConditionRules.normalize([F.path("/a", "/b", "/c", "/d")])
+        }
         _ = try RuleConditionRules.normalize([F.path("/a", "/b", "/c"), F.method("GET", "HEAD")])
         refuses(.validationError, "at most 5 condition values in total; this one has 6") {
             _ = try RuleConditionRules.normalize([F.path("/a", "/b", "/c"), F.method("GET", "HEAD", "PUT")])
@@ -163,7 +170,9 @@ struct RuleConditionRulesTests {
         for block in ["10.0.0.0/8", "192.0.2.10/32", "0.0.0.0/0", "2001:db8::/32", "::/0", "::ffff:10.0.0.1/128"] {
             #expect(RuleConditionRules.isCIDR(block), "\(block)")
         }
-        for block in ["10.0.0.0", "10.0.0.0/33", "10.0.0/8", "256.0.0.0/8", "2001:db8::/129", "2001:::1/64", "*/8", "x"] {
+        for block in [
+            "10.0.0.0", "10.0.0.0/33", "10.0.0/8", "256.0.0.0/8", "2001:db8::/129", "2001:::1/64", "*/8", "x",
+        ] {
             #expect(!RuleConditionRules.isCIDR(block), "\(block)")
         }
         refuses(.validationError, "CIDR notation") { _ = try RuleConditionRules.normalize([F.sourceIp("10.0.0.1")]) }

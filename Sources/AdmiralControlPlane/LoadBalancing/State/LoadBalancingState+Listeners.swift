@@ -41,7 +41,8 @@ extension LoadBalancingState {
         for other in listeners.values where other.port == port && other.id != listenerId {
             guard let owner = loadBalancers[other.loadBalancerId] else { continue }
             if owner.id == balancer.id {
-                throw AdmiralError(.duplicateListener, "A listener already exists on port \(port) of this load balancer.")
+                throw AdmiralError(
+                    .duplicateListener, "A listener already exists on port \(port) of this load balancer.")
             }
             if LoadBalancerAddressing.overlaps(owner.address, balancer.address) {
                 throw AdmiralError(

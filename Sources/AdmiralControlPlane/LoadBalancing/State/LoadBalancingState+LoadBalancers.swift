@@ -25,7 +25,8 @@ extension LoadBalancingState {
         guard loadBalancers.count < ELBv2Limits.loadBalancers else {
             throw AdmiralError(
                 .tooManyLoadBalancers,
-                "The maximum number of load balancers (\(ELBv2Limits.loadBalancers)) has been reached; delete one first.")
+                "The maximum number of load balancers (\(ELBv2Limits.loadBalancers)) has been reached; delete one first."
+            )
         }
         var zones: [LoadBalancerRecord.Zone] = []
         for subnet in request.subnetIds {

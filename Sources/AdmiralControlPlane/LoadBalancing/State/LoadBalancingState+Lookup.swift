@@ -41,7 +41,8 @@ extension LoadBalancingState {
         guard
             case .rule(let balancerName, let balancerId, let listenerId, let id) = try ELBv2Resource.parse(
                 arn, as: .rule),
-            let record = rules[id], record.listenerId == listenerId, listeners[listenerId]?.loadBalancerId == balancerId,
+            let record = rules[id], record.listenerId == listenerId,
+            listeners[listenerId]?.loadBalancerId == balancerId,
             loadBalancers[balancerId]?.name == balancerName
         else {
             throw AdmiralError(.ruleNotFound, "Rule '\(arn)' not found.")

@@ -45,7 +45,8 @@ extension LoadBalancingState {
         if let conditions {
             guard !record.isDefault else {
                 throw AdmiralError(
-                    .operationNotPermitted, "The conditions of a default rule cannot be modified; it matches every request.")
+                    .operationNotPermitted,
+                    "The conditions of a default rule cannot be modified; it matches every request.")
             }
             record.conditions = conditions
         }

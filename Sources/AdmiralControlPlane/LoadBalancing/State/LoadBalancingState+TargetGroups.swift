@@ -45,7 +45,8 @@ extension LoadBalancingState {
         guard !isInUse(targetGroup: id) else {
             throw AdmiralError(
                 .resourceInUse,
-                "Target group '\(arn)' is currently in use by a listener or a rule; remove it from their actions first.")
+                "Target group '\(arn)' is currently in use by a listener or a rule; remove it from their actions first."
+            )
         }
         targetGroups[id] = nil
         for key in targets.keys where key.targetGroupId == id {

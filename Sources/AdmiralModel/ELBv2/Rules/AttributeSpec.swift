@@ -54,7 +54,8 @@ public struct AttributeSpec: Sendable {
         case .choice(let accepted, let refused):
             if accepted.contains(value) { return value }
             if let reason = refused[value] {
-                throw AdmiralError.invalidConfiguration("Attribute '\(key)' value '\(value)' is not supported: \(reason)")
+                throw AdmiralError.invalidConfiguration(
+                    "Attribute '\(key)' value '\(value)' is not supported: \(reason)")
             }
             throw invalid(value, "must be one of \(accepted.joined(separator: ", "))")
         case .text(let maxLength):

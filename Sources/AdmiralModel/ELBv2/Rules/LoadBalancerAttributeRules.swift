@@ -50,7 +50,8 @@ public enum LoadBalancerAttributeRules {
         let result = try AttributeRules.apply(
             changes.map { (key: $0.key, value: $0.value) }, to: overrides, specs: specs, otherTypes: otherTypes,
             resource: "application load balancers")
-        let values = Dictionary(uniqueKeysWithValues: AttributeRules.full(result, specs: specs).map { ($0.key, $0.value) })
+        let values = Dictionary(
+            uniqueKeysWithValues: AttributeRules.full(result, specs: specs).map { ($0.key, $0.value) })
         for logs in ["access_logs", "connection_logs", "health_check_logs"]
         where values["\(logs).s3.enabled"] == "true" && values["\(logs).s3.bucket", default: ""].isEmpty {
             throw AdmiralError.invalidConfiguration(

@@ -42,7 +42,8 @@ public enum LoadBalancerRules {
         let ipAddressType = input.ipAddressType ?? .ipv4
         guard ipAddressType == .ipv4 else {
             throw AdmiralError.invalidConfiguration(
-                "Admiral's load balancers are IPv4 only; use IpAddressType ipv4 instead of '\(ipAddressType.rawValue)'.")
+                "Admiral's load balancers are IPv4 only; use IpAddressType ipv4 instead of '\(ipAddressType.rawValue)'."
+            )
         }
         if input.customerOwnedIpv4Pool != nil || input.ipamPools != nil || input.enablePrefixForIpv6SourceNat != nil {
             throw AdmiralError.invalidConfiguration(

@@ -120,7 +120,8 @@ public enum RuleConditionRules {
             if let legacy = condition.values {
                 guard legacy.count <= 1 else {
                     throw AdmiralError.validation(
-                        "A '\(field.rawValue)' condition's Values can hold one value; give several in \(field.configName).")
+                        "A '\(field.rawValue)' condition's Values can hold one value; give several in \(field.configName)."
+                    )
                 }
                 if let configValues, configValues != legacy {
                     throw AdmiralError.validation(
@@ -167,13 +168,15 @@ public enum RuleConditionRules {
             var stars = 0
             for pair in pairs {
                 guard let value = pair.value, !value.isEmpty else {
-                    throw AdmiralError.validation("Each query-string condition value needs a Value (the Key is optional).")
+                    throw AdmiralError.validation(
+                        "Each query-string condition value needs a Value (the Key is optional).")
                 }
                 try validateVisible(value, what: "query string value")
                 stars += unescapedWildcardCount(value)
                 if let key = pair.key {
                     guard !key.isEmpty else {
-                        throw AdmiralError.validation("A query-string condition Key cannot be empty; leave it out instead.")
+                        throw AdmiralError.validation(
+                            "A query-string condition Key cannot be empty; leave it out instead.")
                     }
                     try validateVisible(key, what: "query string key")
                     stars += unescapedWildcardCount(key)
@@ -203,7 +206,8 @@ public enum RuleConditionRules {
 
     static func checkCount(_ count: Int, _ field: Field) throws {
         guard count > 0 else {
-            throw AdmiralError.validation("The '\(field.rawValue)' condition needs at least one value; a value cannot be empty.")
+            throw AdmiralError.validation(
+                "The '\(field.rawValue)' condition needs at least one value; a value cannot be empty.")
         }
         guard count <= ELBv2Limits.valuesPerCondition else {
             throw AdmiralError.validation(

@@ -29,7 +29,8 @@ public enum TargetGroupAttributeRules {
         AttributeSpec(
             "load_balancing.algorithm.anomaly_mitigation", "off",
             .choice(
-                ["off"], refused: ["on": "anomaly mitigation needs the weighted_random algorithm, which Admiral lacks."])
+                ["off"], refused: ["on": "anomaly mitigation needs the weighted_random algorithm, which Admiral lacks."]
+            )
         ),
         AttributeSpec(
             "load_balancing.cross_zone.enabled", "use_load_balancer_configuration",

@@ -66,7 +66,8 @@ public enum TargetGroupRules {
         }
         if input.targetControlPort != nil {
             throw AdmiralError.invalidConfiguration(
-                "TargetControlPort applies to QUIC target groups of network load balancers, which Admiral does not provide.")
+                "TargetControlPort applies to QUIC target groups of network load balancers, which Admiral does not provide."
+            )
         }
         let healthCheck = try HealthCheckRules.apply(
             HealthCheckRules.Changes(
