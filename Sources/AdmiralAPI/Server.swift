@@ -3,8 +3,8 @@ import AdmiralStore
 import Hummingbird
 import Logging
 
-/// The composition root of `admiral server`: the AWS endpoint over a store, bound to
-/// an address. Tests call it with their own store and port.
+/// The composition root of `admiral server`: the AWS endpoint over a control plane,
+/// bound to an address. Tests call it with their own control plane and port.
 public func buildServer(
     configuration: APIConfiguration,
     controlPlane: ControlPlane,
@@ -14,7 +14,7 @@ public func buildServer(
 ) -> some ApplicationProtocol {
     let endpoint = AWSEndpoint(
         configuration: configuration, ecs: ECSHandler(controlPlane), agent: AgentHandler(controlPlane),
-        logger: logger)
+        elbv2: ELBv2Handler(service: controlPlane.loadBalancing), logger: logger)
     return Application(
         responder: endpoint,
         configuration: ApplicationConfiguration(address: address, serverName: "admiral"),

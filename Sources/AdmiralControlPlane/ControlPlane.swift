@@ -1,3 +1,4 @@
+import AdmiralModel
 import AdmiralStore
 import Foundation
 import Logging
@@ -11,17 +12,21 @@ public struct ControlPlane: Sendable {
         public var liveness: InstanceLivenessController.Settings
         /// How long stopped tasks stay describable.
         public var stoppedTaskRetention: Duration
+        /// Where load balancers listen.
+        public var loadBalancerAddressing: LoadBalancerAddressing
 
         /// Creates settings with ECS-like defaults.
         public init(
-            liveness: InstanceLivenessController.Settings = .init(), stoppedTaskRetention: Duration = .seconds(3600)
+            liveness: InstanceLivenessController.Settings = .init(), stoppedTaskRetention: Duration = .seconds(3600),
+            loadBalancerAddressing: LoadBalancerAddressing = .loopbackPerLoadBalancer
         ) {
             self.liveness = liveness
             self.stoppedTaskRetention = stoppedTaskRetention
+            self.loadBalancerAddressing = loadBalancerAddressing
         }
     }
 
-    public let store: any Store
+    public let store: any Store & LoadBalancerStore
     public let feed: ChangeFeed
     public let presence: AgentPresence
     public let settings: Settings
@@ -33,9 +38,13 @@ public struct ControlPlane: Sendable {
     public let attributes: AttributeService
     public let tasks: TaskService
     public let agent: AgentService
+    public let loadBalancing: LoadBalancingService
 
     /// Creates the control plane over a store.
-    public init(store: any Store, settings: Settings = Settings(), startedAt: Date = Date()) {
+    public init(
+        store: any Store & LoadBalancerStore, settings: Settings = Settings(),
+        targetHealth: any TargetHealthSource = RegistrationTargetHealth(), startedAt: Date = Date()
+    ) {
         let feed = ChangeFeed()
         let presence = AgentPresence(startedAt: startedAt)
         self.store = store
@@ -49,6 +58,9 @@ public struct ControlPlane: Sendable {
         self.attributes = AttributeService(store: store, feed: feed)
         self.tasks = TaskService(store: store, feed: feed, presence: presence)
         self.agent = AgentService(store: store, feed: feed, presence: presence)
+        self.loadBalancing = LoadBalancingService(
+            store: store, addressing: settings.loadBalancerAddressing, health: targetHealth,
+            instances: ContainerInstanceTargets(store: store))
     }
 
     /// The long-running controllers, to run in the process's service group.

@@ -1,5 +1,6 @@
 import AdmiralAPI
 import AdmiralControlPlane
+import AdmiralModel
 import AdmiralStore
 import ArgumentParser
 import Foundation
@@ -24,6 +25,13 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "An AWS shared-credentials file; each [section] is a principal allowed to call the API.")
     var credentials: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "One address for every load balancer (for example 0.0.0.0); by default each load balancer gets its own "
+                + "loopback address from 127.0.1.1 on.",
+            valueName: "address"))
+    var loadBalancerAddress: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -42,6 +50,9 @@ struct ServerOptions: ParsableArguments {
             throw ValidationError("--account-id must be 12 digits.")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level \(logLevel).") }
+        if let loadBalancerAddress, !TargetRules.isIPv4Address(loadBalancerAddress) {
+            throw ValidationError("--load-balancer-address must be an IPv4 address such as 0.0.0.0 or 127.0.0.1.")
+        }
         guard agentDisconnectAfter > 0, instanceLostAfter > 0, stoppedTaskRetention > 0 else {
             throw ValidationError(
                 "--agent-disconnect-after, --instance-lost-after and --stopped-task-retention must be positive.")
@@ -51,7 +62,8 @@ struct ServerOptions: ParsableArguments {
     var controlPlaneSettings: ControlPlane.Settings {
         ControlPlane.Settings(
             liveness: .init(disconnectAfter: .seconds(agentDisconnectAfter), lostAfter: .seconds(instanceLostAfter)),
-            stoppedTaskRetention: .seconds(stoppedTaskRetention))
+            stoppedTaskRetention: .seconds(stoppedTaskRetention),
+            loadBalancerAddressing: loadBalancerAddress.map(LoadBalancerAddressing.shared) ?? .loopbackPerLoadBalancer)
     }
 
     /// The principals from `--credentials`, or the key pair kept in `dataDir` (created

@@ -6,6 +6,14 @@ the wire shapes; this script turns it into plain Swift structs and enums under a
 namespace, so that the API layer decodes and encodes exactly what clients send.
 
     python3 scripts/codegen/aws_shapes.py ecs 2014-11-13 ECS Sources/AdmiralModel/ECS/Generated
+    python3 scripts/codegen/aws_shapes.py elbv2 2015-12-01 ELBv2 Sources/AdmiralModel/ELBv2/Generated
+
+For a Query-protocol service (elbv2) the Swift properties are lowerCamelCase with
+`CodingKeys` that carry the model's PascalCase member names (the names on the wire, in
+form parameters and in XML), enumerations reject unknown values with the Query
+protocol's ValidationError wording, and every structure reachable from an operation's
+input also gets a `ModelConstraints` conformance that checks the model's ranges,
+lengths and patterns, reporting violations as AWS words them.
 
 Re-run it when botocore's model changes; the output is committed.
 """
@@ -26,6 +34,8 @@ SWIFT_KEYWORDS = {
     "Self", "throw", "throws", "true", "try", "Type", "Any", "some",
 }
 SHAPES_PER_FILE = 60
+# Member names whose lowerCamelCase form is not the first letter lowered.
+SWIFT_MEMBER_NAMES = {"DNSName": "dnsName", "IPv6Address": "ipv6Address"}
 
 
 def load_model(service, version):
@@ -63,6 +73,14 @@ class Generator:
         self.model = model
         self.shapes = model["shapes"]
         self.ns = namespace
+        self.query = model["metadata"]["protocol"] == "query"
+
+    def member_name(self, wire_name):
+        """The Swift property name of a member: the model's name for JSON services, the
+        lowerCamelCase form for Query services (whose CodingKeys keep the wire name)."""
+        if not self.query:
+            return wire_name
+        return SWIFT_MEMBER_NAMES.get(wire_name, wire_name[:1].lower() + wire_name[1:])
 
     def is_enum(self, name):
         s = self.shapes[name]
@@ -100,14 +118,21 @@ class Generator:
         for mname, m in members:
             t = self.swift_type(m["shape"])
             opt = "" if mname in required else "?"
-            out.append(f"        public var {ident(mname)}: {t}{opt}")
+            out.append(f"        public var {ident(self.member_name(mname))}: {t}{opt}")
         params = []
         for mname, m in members:
             t = self.swift_type(m["shape"])
+            swift_name = ident(self.member_name(mname))
             if mname in required:
-                params.append(f"{ident(mname)}: {t}")
+                params.append(f"{swift_name}: {t}")
             else:
-                params.append(f"{ident(mname)}: {t}? = nil")
+                params.append(f"{swift_name}: {t}? = nil")
+        if self.query and members:
+            out.append("")
+            out.append("        enum CodingKeys: String, CodingKey {")
+            for mname, _ in members:
+                out.append(f"            case {ident(self.member_name(mname))} = {json.dumps(mname)}")
+            out.append("        }")
         out.append("")
         out.append(f"        /// Creates a `{name}`; members left out are absent on the wire.")
         if params:
@@ -115,8 +140,8 @@ class Generator:
             out.append(",\n".join(f"            {p}" for p in params))
             out.append("        ) {")
             for mname, _ in members:
-                n = mname
-                out.append(f"            self.{n} = {ident(mname)}")
+                n = self.member_name(mname)
+                out.append(f"            self.{n} = {ident(n)}")
             out.append("        }")
         else:
             out.append("        public init() {}")
@@ -137,9 +162,88 @@ class Generator:
         out.append("")
         out.append("        /// Decodes the value, rejecting anything that is not one of the enumeration's values.")
         out.append("        public init(from decoder: any Decoder) throws {")
-        out.append("            self = try Self.decodeAWSEnum(from: decoder)")
+        decode = "decodeQueryEnum" if self.query else "decodeAWSEnum"
+        out.append(f"            self = try Self.{decode}(from: decoder)")
         out.append("        }")
         out.append("    }")
+        return "\n".join(out)
+
+    def input_reachable(self):
+        """The structures reachable from operation inputs, which clients fill in."""
+        seen = set()
+        todo = [op["input"]["shape"] for op in self.model["operations"].values() if "input" in op]
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            s = self.shapes[name]
+            if s["type"] == "structure":
+                seen.add(name)
+                todo.extend(m["shape"] for m in s["members"].values())
+            elif s["type"] == "list":
+                todo.append(s["member"]["shape"])
+        return seen
+
+    def scalar_checks(self, shape_name, value, path):
+        """Swift statements checking a scalar's model constraints."""
+        s = self.shapes[shape_name]
+        lines = []
+        lo, hi = s.get("min"), s.get("max")
+        lo_s = "nil" if lo is None else str(lo)
+        hi_s = "nil" if hi is None else str(hi)
+        if s["type"] in ("integer", "long") and (lo is not None or hi is not None):
+            lines.append(f"violations.range({value}, at: {path}, min: {lo_s}, max: {hi_s})")
+        if s["type"] == "string" and "enum" not in s:
+            if lo is not None or hi is not None:
+                lines.append(f"violations.length({value}, at: {path}, min: {lo_s}, max: {hi_s})")
+            if "pattern" in s:
+                lines.append(f"violations.pattern({value}, at: {path}, ##\"{s['pattern']}\"##)")
+        return lines
+
+    def emit_constraints(self, name, s):
+        required = set(s.get("required", []))
+        body = []
+        for mname, m in s["members"].items():
+            prop = ident(self.member_name(mname))
+            wire = mname[:1].lower() + mname[1:]
+            path = f'ConstraintViolations.join(path, "{wire}")'
+            target = self.shapes[m["shape"]]
+            optional = mname not in required
+            if target["type"] == "structure":
+                if optional:
+                    body.append(f"{prop}?.checkConstraints(at: {path}, into: &violations)")
+                else:
+                    body.append(f"{prop}.checkConstraints(at: {path}, into: &violations)")
+            elif target["type"] == "list":
+                lo, hi = target.get("min"), target.get("max")
+                if lo is not None or hi is not None:
+                    lo_s = "nil" if lo is None else str(lo)
+                    hi_s = "nil" if hi is None else str(hi)
+                    body.append(f"violations.count({prop}, at: {path}, min: {lo_s}, max: {hi_s})")
+                element = self.shapes[target["member"]["shape"]]
+                element_path = f'ConstraintViolations.join(path, "{wire}.\\(index + 1).member")'
+                items = f"({prop} ?? [])" if optional else prop
+                if element["type"] == "structure":
+                    body.append(f"for (index, element) in {items}.enumerated() {{")
+                    body.append(f"    element.checkConstraints(at: {element_path}, into: &violations)")
+                    body.append("}")
+                else:
+                    checks = self.scalar_checks(target["member"]["shape"], "element", element_path)
+                    if checks:
+                        body.append(f"for (index, element) in {items}.enumerated() {{")
+                        body.extend("    " + c for c in checks)
+                        body.append("}")
+            elif target["type"] != "map":
+                body.extend(self.scalar_checks(m["shape"], prop, path))
+        out = [f"extension {self.ns}.{name}: ModelConstraints {{"]
+        out.append("    /// Checks the model's ranges, lengths and patterns of this structure and its members.")
+        if body:
+            out.append("    public func checkConstraints(at path: String, into violations: inout ConstraintViolations) {")
+            out.extend("        " + line for line in body)
+        else:
+            out.append("    public func checkConstraints(at path: String, into violations: inout ConstraintViolations) {")
+        out.append("    }")
+        out.append("}")
         return "\n".join(out)
 
     def generate(self, outdir):
@@ -167,6 +271,13 @@ class Generator:
             with open(os.path.join(outdir, f"{self.ns}+Shapes{n}.swift"), "w") as f:
                 f.write(body)
         print(f"{len(items)} shapes in {len(chunks)} files")
+        if self.query:
+            checks = [self.emit_constraints(name, self.shapes[name]) for name in sorted(self.input_reachable())]
+            groups = [checks[i:i + 2 * SHAPES_PER_FILE] for i in range(0, len(checks), 2 * SHAPES_PER_FILE)]
+            for n, group in enumerate(groups, 1):
+                with open(os.path.join(outdir, f"{self.ns}+Constraints{n}.swift"), "w") as f:
+                    f.write(header + "\n\n".join(group) + "\n")
+            print(f"{len(checks)} constraint checks in {len(groups)} files")
 
 
 def main():

@@ -16,6 +16,7 @@ public struct AWSEndpoint: HTTPResponder {
     let verifier: SigV4Verifier
     let ecs: ECSHandler
     let agent: AgentHandler
+    let elbv2: ELBv2Handler
     let logger: Logger
 
     static let requestIdHeader = headerName("x-amzn-RequestId")
@@ -26,7 +27,9 @@ public struct AWSEndpoint: HTTPResponder {
         return field
     }
 
-    init(configuration: APIConfiguration, ecs: ECSHandler, agent: AgentHandler, logger: Logger) {
+    init(
+        configuration: APIConfiguration, ecs: ECSHandler, agent: AgentHandler, elbv2: ELBv2Handler, logger: Logger
+    ) {
         self.configuration = configuration
         let byKey = Dictionary(
             configuration.principals.map { ($0.accessKeyId, $0) }, uniquingKeysWith: { first, _ in first })
@@ -37,6 +40,7 @@ public struct AWSEndpoint: HTTPResponder {
             maxClockSkew: configuration.maxClockSkewSeconds)
         self.ecs = ecs
         self.agent = agent
+        self.elbv2 = elbv2
         self.logger = logger
     }
 
@@ -46,7 +50,7 @@ public struct AWSEndpoint: HTTPResponder {
         if path == "/health" && (request.method == .get || request.method == .head) {
             return Self.response(status: .ok, contentType: "text/plain", body: Array("ok\n".utf8), requestId: requestId)
         }
-        let format = ErrorFormat(contentType: request.headers[.contentType])
+        var format = ErrorFormat(contentType: request.headers[.contentType])
         do {
             guard request.method == .post else {
                 throw AWSWireError(
@@ -82,10 +86,20 @@ public struct AWSEndpoint: HTTPResponder {
                     metadata: ["request.id": .string(requestId), "operation": .string(operation)])
                 return Self.response(
                     status: .ok, contentType: AWSJSONVersion.v1_1.contentType, body: output, requestId: requestId)
+            case ELBv2.signingName:
+                format = .query
+                let query = try QueryRequest.parse(body: bytes, query: request.uri.query ?? "")
+                let output = try await elbv2.handle(query, context: requestContext, requestId: requestId)
+                logger.debug(
+                    "request handled",
+                    metadata: ["request.id": .string(requestId), "operation": .string(query.action)])
+                return Self.response(status: .ok, contentType: "text/xml", body: output, requestId: requestId)
             default:
                 throw AWSWireError(
                     code: "UnknownOperationException",
-                    message: "Admiral does not serve the '\(identity.service)' service yet; sign requests for 'ecs'.")
+                    message:
+                        "Admiral does not serve the '\(identity.service)' service yet; sign requests for 'ecs' or "
+                        + "'elasticloadbalancing'.")
             }
         } catch {
             return errorResponse(error, format: format, requestId: requestId)

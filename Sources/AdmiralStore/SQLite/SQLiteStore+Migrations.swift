@@ -40,6 +40,7 @@ extension SQLiteStore {
                     """)
         }
         registerInstancesAndTasks(&migrator)
+        registerLoadBalancingMigrations(&migrator)
         return migrator
     }
 
