@@ -14,12 +14,16 @@ public struct ControlPlane: Sendable {
         public var stoppedTaskRetention: Duration
         /// Where load balancers listen.
         public var loadBalancerAddressing: LoadBalancerAddressing
+        /// How the service scheduler behaves.
+        public var services: ServiceController.Settings
 
         /// Creates settings with ECS-like defaults.
         public init(
             liveness: InstanceLivenessController.Settings = .init(), stoppedTaskRetention: Duration = .seconds(3600),
-            loadBalancerAddressing: LoadBalancerAddressing = .loopbackPerLoadBalancer
+            loadBalancerAddressing: LoadBalancerAddressing = .loopbackPerLoadBalancer,
+            services: ServiceController.Settings = .init()
         ) {
+            self.services = services
             self.liveness = liveness
             self.stoppedTaskRetention = stoppedTaskRetention
             self.loadBalancerAddressing = loadBalancerAddressing
@@ -39,6 +43,7 @@ public struct ControlPlane: Sendable {
     public let tasks: TaskService
     public let agent: AgentService
     public let loadBalancing: LoadBalancingService
+    public let services: ServiceOperations
 
     /// Creates the control plane over a store.
     public init(
@@ -58,6 +63,7 @@ public struct ControlPlane: Sendable {
         self.attributes = AttributeService(store: store, feed: feed)
         self.tasks = TaskService(store: store, feed: feed, presence: presence)
         self.agent = AgentService(store: store, feed: feed, presence: presence)
+        self.services = ServiceOperations(store: store, tasks: tasks, feed: feed)
         self.loadBalancing = LoadBalancingService(
             store: store, addressing: settings.loadBalancerAddressing, health: targetHealth,
             instances: ContainerInstanceTargets(store: store))
@@ -69,6 +75,7 @@ public struct ControlPlane: Sendable {
             InstanceLivenessController(
                 store: store, feed: feed, presence: presence, settings: settings.liveness, logger: logger),
             StoppedTaskReaper(store: store, retention: settings.stoppedTaskRetention, logger: logger),
+            ServiceController(store: store, tasks: tasks, feed: feed, settings: settings.services, logger: logger),
         ]
     }
 }

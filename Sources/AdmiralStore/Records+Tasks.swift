@@ -24,6 +24,10 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     public var task: ECS.Task
     /// The containers' definitions with the run's overrides applied: what the agent runs.
     public var containerDefinitions: [ECS.ContainerDefinition]
+    /// Why the service scheduler stopped the task (its reconciler's stop cause), when it did.
+    public var serviceStopCause: String?
+    /// Whether the deployment circuit breaker has counted this stopped task.
+    public var circuitBreakerAcknowledged: Bool?
 
     /// Creates a record.
     public init(

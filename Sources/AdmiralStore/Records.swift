@@ -63,6 +63,7 @@ public enum TaggableResource: Sendable, Hashable {
     case taskDefinition(family: String, revision: Int)
     case task(cluster: String, id: String)
     case containerInstance(cluster: String, id: String)
+    case service(cluster: String, name: String)
 }
 
 /// A position in a keyset-paginated list of task definitions.

@@ -160,4 +160,35 @@ public protocol Store: Sendable {
 
     /// Deletes tasks that have been STOPPED since before `date`; returns how many.
     func deleteTasks(stoppedBefore date: Date) async throws -> Int
+
+    /// The tasks of a service that are not STOPPED, and those that stopped at or after
+    /// `stoppedSince` (for the deployment circuit breaker).
+    func serviceTasks(cluster: String, service: String, stoppedSince: Date?) async throws -> [TaskRecord]
+
+    // MARK: Services
+
+    /// Creates a service in an ACTIVE cluster. When a service of that name is ACTIVE or
+    /// DRAINING, `sameRequest` decides: true returns it unchanged (an idempotent retry),
+    /// false refuses with InvalidParameterException. An INACTIVE one is replaced.
+    func createService(
+        _ record: ServiceRecord, tags: [ECS.Tag], sameRequest: @Sendable (ServiceRecord) -> Bool
+    ) async throws -> (record: ServiceRecord, created: Bool)
+
+    /// The services of a cluster with those names that exist, in any status.
+    func services(cluster: String, names: [String]) async throws -> [String: ServiceRecord]
+
+    /// ACTIVE services of a cluster ordered by name, after `cursor`, optionally only those
+    /// of one scheduling strategy.
+    func listServices(
+        cluster: String, schedulingStrategy: ECS.SchedulingStrategy?, after cursor: String?, limit: Int
+    ) async throws -> [ServiceRecord]
+
+    /// ACTIVE and DRAINING services, of one cluster or of all: what the controller runs.
+    func liveServices(cluster: String?) async throws -> [ServiceRecord]
+
+    /// Applies `change` to a service and stores it (its version incremented when anything
+    /// changed); nil when it does not exist. A throwing `change` writes nothing.
+    func updateService(
+        cluster: String, name: String, _ change: @Sendable (inout ServiceRecord) throws -> Void
+    ) async throws -> ServiceRecord?
 }

@@ -44,6 +44,10 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Seconds stopped tasks stay describable before they are removed.")
     var stoppedTaskRetention: Int = 3600
 
+    @Option(
+        help: "Seconds a service's RUNNING task without health checks waits before it counts as healthy (ECS: 40).")
+    var serviceHealthyAfter: Double = 40
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard accountId.count == 12, accountId.allSatisfy(\.isNumber) else {
@@ -53,6 +57,7 @@ struct ServerOptions: ParsableArguments {
         if let loadBalancerAddress, !TargetRules.isIPv4Address(loadBalancerAddress) {
             throw ValidationError("--load-balancer-address must be an IPv4 address such as 0.0.0.0 or 127.0.0.1.")
         }
+        guard serviceHealthyAfter >= 0 else { throw ValidationError("--service-healthy-after must be 0 or more.") }
         guard agentDisconnectAfter > 0, instanceLostAfter > 0, stoppedTaskRetention > 0 else {
             throw ValidationError(
                 "--agent-disconnect-after, --instance-lost-after and --stopped-task-retention must be positive.")
@@ -63,7 +68,9 @@ struct ServerOptions: ParsableArguments {
         ControlPlane.Settings(
             liveness: .init(disconnectAfter: .seconds(agentDisconnectAfter), lostAfter: .seconds(instanceLostAfter)),
             stoppedTaskRetention: .seconds(stoppedTaskRetention),
-            loadBalancerAddressing: loadBalancerAddress.map(LoadBalancerAddressing.shared) ?? .loopbackPerLoadBalancer)
+            loadBalancerAddressing: loadBalancerAddress.map(LoadBalancerAddressing.shared) ?? .loopbackPerLoadBalancer,
+            services: ServiceController.Settings(
+                settlingTime: serviceHealthyAfter, names: ECSNames(region: region, accountId: accountId)))
     }
 
     /// The principals from `--credentials`, or the key pair kept in `dataDir` (created

@@ -12,7 +12,8 @@ struct ECSHandler: Sendable {
 
     init(
         clusters: ClusterService, taskDefinitions: TaskDefinitionService, tags: TagService,
-        instances: ContainerInstanceService, attributes: AttributeService, tasks: TaskService
+        instances: ContainerInstanceService, attributes: AttributeService, tasks: TaskService,
+        services: ServiceOperations
     ) {
         self.operations = [
             "CreateCluster": Self.operation(clusters.createCluster),
@@ -46,13 +47,19 @@ struct ECSHandler: Sendable {
             "ListTasks": Self.operation(tasks.listTasks),
             "SubmitTaskStateChange": Self.operation(tasks.submitTaskStateChange),
             "SubmitContainerStateChange": Self.operation(tasks.submitContainerStateChange),
+            "CreateService": Self.operation(services.createService),
+            "UpdateService": Self.operation(services.updateService),
+            "DeleteService": Self.operation(services.deleteService),
+            "DescribeServices": Self.operation(services.describeServices),
+            "ListServices": Self.operation(services.listServices),
         ]
     }
 
     init(_ controlPlane: ControlPlane) {
         self.init(
             clusters: controlPlane.clusters, taskDefinitions: controlPlane.taskDefinitions, tags: controlPlane.tags,
-            instances: controlPlane.containerInstances, attributes: controlPlane.attributes, tasks: controlPlane.tasks)
+            instances: controlPlane.containerInstances, attributes: controlPlane.attributes, tasks: controlPlane.tasks,
+            services: controlPlane.services)
     }
 
     func handle(operation name: String, body: [UInt8], context: RequestContext) async throws -> [UInt8] {

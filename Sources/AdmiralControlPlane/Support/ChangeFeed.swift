@@ -1,4 +1,5 @@
 import AdmiralStore
+import Synchronization
 
 /// What the domain services announce after each committed change, so that waiting
 /// parties react at once instead of on a timer: an agent's long poll (keyed by
@@ -8,6 +9,21 @@ public final class ChangeFeed: Sendable {
     public let instances = Signals()
     /// Keyed by cluster name: a task or container instance of the cluster changed.
     public let clusters = Signals()
+    /// Keyed `controller`: there is service work (see `takeServiceWork`).
+    public let services = Signals()
+    /// The key the service controller waits on.
+    public static let controllerKey = "controller"
+
+    /// Services to reconcile, by `<cluster>/<name>`, and clusters all of whose services
+    /// are to be reconciled (an instance joined, drained or went away).
+    public struct ServiceWork: Sendable, Equatable {
+        public var services: Set<String> = []
+        public var clusters: Set<String> = []
+
+        public var isEmpty: Bool { services.isEmpty && clusters.isEmpty }
+    }
+
+    private let work = Mutex(ServiceWork())
 
     /// Creates a feed.
     public init() {}
@@ -25,11 +41,32 @@ public final class ChangeFeed: Sendable {
         }
         for key in instances { self.instances.signal(key) }
         for cluster in clusters { self.clusters.signal(cluster) }
+        let services = tasks.compactMap { task in task.serviceName.map { "\(task.cluster)/\($0)" } }
+        if !services.isEmpty {
+            work.withLock { $0.services.formUnion(services) }
+            self.services.signal(Self.controllerKey)
+        }
+    }
+
+    /// A service was created or changed.
+    public func serviceChanged(cluster: String, name: String) {
+        _ = work.withLock { $0.services.insert("\(cluster)/\(name)") }
+        services.signal(Self.controllerKey)
+    }
+
+    /// Takes the service work noted so far.
+    public func takeServiceWork() -> ServiceWork {
+        work.withLock { work in
+            defer { work = ServiceWork() }
+            return work
+        }
     }
 
     /// A container instance registered, changed status or connectivity.
     public func instanceChanged(cluster: String, id: String) {
         instances.signal(Self.instanceKey(cluster: cluster, id: id))
         clusters.signal(cluster)
+        _ = work.withLock { $0.clusters.insert(cluster) }
+        services.signal(Self.controllerKey)
     }
 }

@@ -54,6 +54,10 @@ public struct TagService: Sendable {
             guard try await store.containerInstances(cluster: cluster, ids: [id])[id] != nil else {
                 throw Self.notFound(resource)
             }
+        case .service(let cluster, let name):
+            guard let service = try await store.services(cluster: cluster, names: [name])[name],
+                service.status != .inactive
+            else { throw Self.notFound(resource) }
         }
         return ECS.ListTagsForResourceResponse(tags: try await store.tags(of: resource))
     }
@@ -72,6 +76,10 @@ public struct TagService: Sendable {
                 break
             }
             return .taskDefinition(family: reference.family, revision: revision)
+        case "service":
+            let parts = id.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { break }
+            return .service(cluster: String(parts[0]), name: String(parts[1]))
         case "task", "container-instance":
             let parts = id.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { break }
@@ -80,8 +88,8 @@ public struct TagService: Sendable {
                 ? .task(cluster: cluster, id: resourceId) : .containerInstance(cluster: cluster, id: resourceId)
         default:
             throw AdmiralError.invalidParameter(
-                "Tagging '\(type)' resources is not supported yet; clusters, task definitions, tasks and container "
-                    + "instances can be tagged.")
+                "Tagging '\(type)' resources is not supported yet; clusters, task definitions, services, tasks and "
+                    + "container instances can be tagged.")
         }
         throw AdmiralError.invalidParameter("'\(arnText)' is not a valid \(type) ARN.")
     }
@@ -92,6 +100,7 @@ public struct TagService: Sendable {
         case .taskDefinition: AdmiralError(.resourceNotFound, "The specified task definition does not exist.")
         case .task: AdmiralError(.invalidParameter, "The specified task does not exist.")
         case .containerInstance: AdmiralError(.invalidParameter, "The specified container instance does not exist.")
+        case .service: AdmiralError(.serviceNotFound, "Service not found.")
         }
     }
 }

@@ -47,12 +47,14 @@ public struct TaskService: Sendable {
     }
 
     /// Places tasks of a checked launch in one store transaction; the failures name
-    /// container instance ids. Used by RunTask and by the service scheduler.
-    public func launchTasks(_ launch: TaskLaunch, count: Int, at date: Date) async throws -> (
-        tasks: [TaskRecord], failures: [ECS.Failure]
-    ) {
+    /// container instance ids. With `instance`, the tasks may only go on that instance (a
+    /// DAEMON service's). Used by RunTask and by the service scheduler.
+    public func launchTasks(_ launch: TaskLaunch, count: Int, at date: Date, onInstance instance: String? = nil)
+        async throws -> (tasks: [TaskRecord], failures: [ECS.Failure])
+    {
         let request = launch.placementRequest(count: count)
-        let outcome = try await store.createTasks(cluster: launch.cluster, tags: launch.tags) { instances in
+        let outcome = try await store.createTasks(cluster: launch.cluster, tags: launch.tags) { all in
+            let instances = instance.map { id in all.filter { $0.id == id } } ?? all
             guard !instances.isEmpty else {
                 throw AdmiralError.invalidParameter("No Container Instances were found in your cluster.")
             }
@@ -135,10 +137,12 @@ public struct TaskService: Sendable {
     /// Asks tasks to stop: desired STOPPED, with a reason and code, unless already so.
     /// Returns the tasks that changed.
     public func stopTasks(
-        cluster: String, ids: [String], reason: String, code: ECS.TaskStopCode, at date: Date
+        cluster: String, ids: [String], reason: String, code: ECS.TaskStopCode, at date: Date,
+        serviceStopCause: String? = nil
     ) async throws -> [TaskRecord] {
         let changed = try await store.updateTasks(cluster: cluster, ids: ids) { task in
             guard task.desiredStatus != .stopped else { return }
+            task.serviceStopCause = serviceStopCause
             task.desiredStatus = .stopped
             task.task.desiredStatus = TaskStatus.stopped.rawValue
             task.task.stoppedReason = reason

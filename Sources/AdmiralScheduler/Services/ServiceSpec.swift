@@ -28,6 +28,9 @@ public struct ServiceSpec: Sendable, Hashable {
     public var targetGroupArns: [String]
     /// Whether the task definition's essential containers have health checks.
     public var hasContainerHealthChecks: Bool
+    /// How long a RUNNING task without health checks waits before it counts as healthy:
+    /// ECS's 40 seconds unless the control plane is configured otherwise.
+    public var settlingTime: TimeInterval
 
     /// Creates the settings, with ECS's defaults for the deployment configuration: 100%
     /// and 200% for REPLICA, 0% and 100% for DAEMON.
@@ -41,7 +44,8 @@ public struct ServiceSpec: Sendable, Hashable {
         circuitBreakerResetsOnHealthyTask: Bool = true,
         healthCheckGracePeriodSeconds: Int = 0,
         targetGroupArns: [String] = [],
-        hasContainerHealthChecks: Bool = false
+        hasContainerHealthChecks: Bool = false,
+        settlingTime: TimeInterval = TaskHealth.settlingTime
     ) {
         self.name = name
         self.schedulingStrategy = schedulingStrategy
@@ -55,6 +59,7 @@ public struct ServiceSpec: Sendable, Hashable {
         self.healthCheckGracePeriodSeconds = healthCheckGracePeriodSeconds
         self.targetGroupArns = targetGroupArns
         self.hasContainerHealthChecks = hasContainerHealthChecks
+        self.settlingTime = settlingTime
     }
 
     /// ECS's default `maximumPercent` for REPLICA services.

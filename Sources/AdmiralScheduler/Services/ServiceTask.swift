@@ -154,7 +154,7 @@ public struct ServiceTask: Sendable, Hashable {
     public var isStopInFlight: Bool { desiredStatus > .running && lastStatus <= .running }
 
     /// The last `/`-separated component of an ARN (a task or container instance id).
-    static func lastComponent(_ arn: String) -> String {
+    public static func lastComponent(_ arn: String) -> String {
         arn.split(separator: "/").last.map(String.init) ?? arn
     }
 }

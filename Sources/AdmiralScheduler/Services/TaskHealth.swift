@@ -16,7 +16,7 @@ public enum TaskHealth: Int, Sendable, Hashable, Comparable, CaseIterable {
     public static func < (lhs: TaskHealth, rhs: TaskHealth) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// How long a RUNNING task without container health checks and without load balancer
-    /// waits before it counts as healthy. The `minimumHealthyPercent` documentation: "the
+    /// waits before it counts as healthy, by default (`ServiceSpec.settlingTime`). The `minimumHealthyPercent` documentation: "the
     /// service scheduler will wait for 40 seconds after a task reaches a RUNNING state
     /// before the task is counted towards the minimum healthy percent total."
     public static let settlingTime: TimeInterval = 40
@@ -34,7 +34,7 @@ public enum TaskHealth: Int, Sendable, Hashable, Comparable, CaseIterable {
         let checksContainers = service.hasContainerHealthChecks
         let checksTargets = service.hasLoadBalancers
         if !checksContainers && !checksTargets {
-            return now.timeIntervalSince(started) >= settlingTime ? .healthy : .starting
+            return now.timeIntervalSince(started) >= service.settlingTime ? .healthy : .starting
         }
         let containerFails = checksContainers && task.containerHealth == .unhealthy
         let targetFails = checksTargets && task.targetHealth == .unhealthy
@@ -53,7 +53,7 @@ public enum TaskHealth: Int, Sendable, Hashable, Comparable, CaseIterable {
         guard task.lastStatus == .running else { return nil }
         let started = task.startedAt ?? now
         if !service.hasContainerHealthChecks && !service.hasLoadBalancers {
-            let settled = started.addingTimeInterval(settlingTime)
+            let settled = started.addingTimeInterval(service.settlingTime)
             return settled > now ? settled : nil
         }
         let graceEnds = started.addingTimeInterval(TimeInterval(service.healthCheckGracePeriodSeconds))

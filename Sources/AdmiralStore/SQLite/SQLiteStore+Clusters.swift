@@ -55,6 +55,16 @@ extension SQLiteStore {
                 db.cachedStatement(
                     sql: "SELECT count(*) FROM container_instances WHERE cluster = ? AND status IN ('ACTIVE', 'DRAINING')"
                 ), arguments: [cluster]) ?? 0
+        let services = try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT status, count(*) AS n FROM services WHERE cluster = ? GROUP BY status"),
+            arguments: [cluster])
+        for row in services {
+            let status: String = row["status"]
+            let count: Int = row["n"]
+            if status == ServiceRecord.Status.active.rawValue { counts.activeServices = count }
+            if status == ServiceRecord.Status.draining.rawValue { counts.drainingServices = count }
+        }
         let statuses = try Row.fetchAll(
             db.cachedStatement(
                 sql: """

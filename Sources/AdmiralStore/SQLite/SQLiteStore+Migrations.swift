@@ -40,6 +40,7 @@ extension SQLiteStore {
                     """)
         }
         registerInstancesAndTasks(&migrator)
+        registerServices(&migrator)
         registerLoadBalancingMigrations(&migrator)
         return migrator
     }
@@ -80,6 +81,25 @@ extension SQLiteStore {
                     CREATE INDEX tasks_desired ON tasks(cluster, desired_status, id);
                     CREATE INDEX tasks_stopped_at ON tasks(stopped_at) WHERE stopped_at IS NOT NULL;
                     CREATE INDEX tasks_last_status ON tasks(cluster, last_status);
+                    """)
+        }
+    }
+
+    /// ECS services, and the index that finds a service's tasks.
+    static func registerServices(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v3-services") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE services (
+                        cluster TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        scheduling_strategy TEXT NOT NULL,
+                        body BLOB NOT NULL,
+                        PRIMARY KEY (cluster, name)
+                    );
+                    CREATE INDEX services_status ON services(cluster, status, name);
+                    CREATE INDEX tasks_service ON tasks(cluster, service, last_status);
                     """)
         }
     }

@@ -9,6 +9,7 @@ extension SQLiteStore {
         case .taskDefinition(let family, let revision): "task-definition/\(family):\(revision)"
         case .task(let cluster, let id): "task/\(cluster)/\(id)"
         case .containerInstance(let cluster, let id): "container-instance/\(cluster)/\(id)"
+        case .service(let cluster, let name): "service/\(cluster)/\(name)"
         }
     }
 
@@ -56,6 +57,10 @@ extension SQLiteStore {
             try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM container_instances WHERE cluster = ? AND id = ? AND status != 'INACTIVE'",
                 arguments: [cluster, id]) ?? false
+        case .service(let cluster, let name):
+            try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM services WHERE cluster = ? AND name = ? AND status != 'INACTIVE'",
+                arguments: [cluster, name]) ?? false
         }
     }
 
