@@ -76,6 +76,13 @@ public struct AWSEndpoint: HTTPResponder {
                 switch target.servicePrefix {
                 case ECS.targetPrefix:
                     output = try await ecs.handle(operation: operation, body: bytes, context: requestContext)
+                case AgentProtocol.targetPrefix where operation == AgentProtocol.pollOperation:
+                    // A held poll ends when its agent goes away, so that a killed agent
+                    // is not taken for connected until the poll would have timed out.
+                    let agent = self.agent
+                    output = try await request.body.consumeWithCancellationOnInboundClose { _ in
+                        try await agent.handle(operation: operation, body: bytes, context: requestContext)
+                    }
                 case AgentProtocol.targetPrefix:
                     output = try await agent.handle(operation: operation, body: bytes, context: requestContext)
                 default:
@@ -101,6 +108,9 @@ public struct AWSEndpoint: HTTPResponder {
                         "Admiral does not serve the '\(identity.service)' service yet; sign requests for 'ecs' or "
                         + "'elasticloadbalancing'.")
             }
+        } catch is CancellationError {
+            // The client went away (a poll whose agent closed its connection).
+            return Self.response(status: .serviceUnavailable, contentType: "text/plain", body: [], requestId: requestId)
         } catch {
             return errorResponse(error, format: format, requestId: requestId)
         }
