@@ -77,9 +77,7 @@ public struct AttributeService: Sendable {
             throw AdmiralError.invalidParameter("attributeValue can only be given together with attributeName.")
         }
         let limit = try Pagination.pageSize(request.maxResults)
-        guard let record = try await store.cluster(named: cluster), record.status == .active else {
-            throw AdmiralError(.clusterNotFound, "Cluster not found.")
-        }
+        try await store.requireActiveCluster(cluster)
         struct Position: Codable {
             var instance: String
             var name: String
@@ -153,9 +151,7 @@ public struct AttributeService: Sendable {
     }
 
     func requireTargets(_ ids: some Collection<String>, cluster: String) async throws {
-        guard let record = try await store.cluster(named: cluster), record.status == .active else {
-            throw AdmiralError(.clusterNotFound, "Cluster not found.")
-        }
+        try await store.requireActiveCluster(cluster)
         let found = try await store.containerInstances(cluster: cluster, ids: Array(ids))
         for id in ids where found[id] == nil || found[id]?.status == .inactive {
             throw AdmiralError(.targetNotFound, "Could not find the target '\(id)' in cluster '\(cluster)'.")

@@ -237,9 +237,7 @@ public struct ContainerInstanceService: Sendable {
     struct InactiveInstance: Error {}
 
     func requireCluster(_ name: String) async throws {
-        guard let cluster = try await store.cluster(named: name), cluster.status == .active else {
-            throw AdmiralError(.clusterNotFound, "Cluster not found.")
-        }
+        try await store.requireActiveCluster(name)
     }
 
     func render(_ record: ContainerInstanceRecord, tags: [ECS.Tag]?, context: RequestContext) async throws

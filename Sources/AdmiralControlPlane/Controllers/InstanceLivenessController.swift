@@ -44,24 +44,15 @@ public struct InstanceLivenessController: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown { try await self.loop() }
-    }
-
-    func loop() async throws {
-        while !Task.isCancelled {
-            do {
-                try await check(at: Date())
-            } catch {
-                logger.error("liveness check failed", metadata: ["error": .string("\(error)")])
-            }
-            try? await Task.sleep(for: settings.checkInterval)
+        try await runPeriodically(every: settings.checkInterval, logger: logger, failure: "liveness check failed") {
+            try await check(at: Date())
         }
     }
 
     /// One pass over every live instance.
     public func check(at now: Date) async throws {
-        let disconnectAfter = Self.seconds(settings.disconnectAfter)
-        let lostAfter = Self.seconds(settings.lostAfter)
+        let disconnectAfter = settings.disconnectAfter.seconds
+        let lostAfter = settings.lostAfter.seconds
         for instance in try await store.liveContainerInstances() {
             let silence = presence.silence(cluster: instance.cluster, instance: instance.id, at: now)
             if silence >= disconnectAfter, instance.agentConnected {
@@ -86,7 +77,7 @@ public struct InstanceLivenessController: Service {
         guard !tasks.isEmpty else { return }
         let reason =
             "Task stopped because the agent of container instance \(instance.ec2InstanceId) has been disconnected for "
-            + "more than \(Int(Self.seconds(settings.lostAfter))) seconds."
+            + "more than \(Int(settings.lostAfter.seconds)) seconds."
         let changed = try await store.updateTasks(cluster: instance.cluster, ids: tasks.map(\.id)) { task in
             guard task.lastStatus != .stopped else { return }
             if task.desiredStatus != .stopped {
@@ -110,10 +101,5 @@ public struct InstanceLivenessController: Service {
                 "tasks": .stringConvertible(changed.count),
             ])
         feed.tasksChanged(changed)
-    }
-
-    static func seconds(_ duration: Duration) -> TimeInterval {
-        let (seconds, attoseconds) = duration.components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
     }
 }

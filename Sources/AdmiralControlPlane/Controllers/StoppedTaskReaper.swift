@@ -23,21 +23,12 @@ public struct StoppedTaskReaper: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown { try await self.loop() }
-    }
-
-    func loop() async throws {
-        while !Task.isCancelled {
-            do {
-                let cutoff = Date().addingTimeInterval(-InstanceLivenessController.seconds(retention))
-                let removed = try await store.deleteTasks(stoppedBefore: cutoff)
-                if removed > 0 {
-                    logger.info("stopped tasks removed", metadata: ["tasks": .stringConvertible(removed)])
-                }
-            } catch {
-                logger.error("stopped task sweep failed", metadata: ["error": .string("\(error)")])
+        try await runPeriodically(every: interval, logger: logger, failure: "stopped task sweep failed") {
+            let cutoff = Date().addingTimeInterval(-retention.seconds)
+            let removed = try await store.deleteTasks(stoppedBefore: cutoff)
+            if removed > 0 {
+                logger.info("stopped tasks removed", metadata: ["tasks": .stringConvertible(removed)])
             }
-            try? await Task.sleep(for: interval)
         }
     }
 }

@@ -271,9 +271,7 @@ public struct TaskService: Sendable {
     }
 
     func requireCluster(_ name: String) async throws {
-        guard let cluster = try await store.cluster(named: name), cluster.status == .active else {
-            throw AdmiralError(.clusterNotFound, "Cluster not found.")
-        }
+        try await store.requireActiveCluster(name)
     }
 
     /// The id of a task named by id or ARN within `cluster`.
