@@ -126,7 +126,7 @@ public struct Agent: Service {
         let document: [String: String] = [
             "instanceId": state.ec2InstanceId, "availabilityZone": configuration.zone,
             "instanceType": configuration.instanceType, "region": configuration.region,
-            "imageId": "ami-admiral", "architecture": host.architecture,
+            "imageId": "ami-admiral", "architecture": host.architecture, "privateIp": configuration.hostAddress,
         ]
         let documentText =
             (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])).map {

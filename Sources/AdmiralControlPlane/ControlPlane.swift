@@ -44,6 +44,8 @@ public struct ControlPlane: Sendable {
     public let agent: AgentService
     public let loadBalancing: LoadBalancingService
     public let services: ServiceOperations
+    /// Where target health comes from: the data plane's health checks.
+    public let targetHealth: any TargetHealthSource
 
     /// Creates the control plane over a store.
     public init(
@@ -63,10 +65,11 @@ public struct ControlPlane: Sendable {
         self.attributes = AttributeService(store: store, feed: feed)
         self.tasks = TaskService(store: store, feed: feed, presence: presence)
         self.agent = AgentService(store: store, feed: feed, presence: presence)
-        self.services = ServiceOperations(store: store, tasks: tasks, feed: feed)
         self.loadBalancing = LoadBalancingService(
             store: store, addressing: settings.loadBalancerAddressing, health: targetHealth,
             instances: ContainerInstanceTargets(store: store))
+        self.services = ServiceOperations(store: store, tasks: tasks, feed: feed, loadBalancing: loadBalancing)
+        self.targetHealth = targetHealth
     }
 
     /// The long-running controllers, to run in the process's service group.
@@ -75,7 +78,9 @@ public struct ControlPlane: Sendable {
             InstanceLivenessController(
                 store: store, feed: feed, presence: presence, settings: settings.liveness, logger: logger),
             StoppedTaskReaper(store: store, retention: settings.stoppedTaskRetention, logger: logger),
-            ServiceController(store: store, tasks: tasks, feed: feed, settings: settings.services, logger: logger),
+            ServiceController(
+                store: store, tasks: tasks, feed: feed, settings: settings.services, logger: logger,
+                loadBalancing: loadBalancing, targetHealth: targetHealth),
         ]
     }
 }

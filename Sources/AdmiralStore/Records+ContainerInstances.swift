@@ -25,6 +25,9 @@ public struct ContainerInstanceRecord: Sendable, Equatable, Codable {
     public var version: Int
     /// What its tasks hold, maintained with every task change.
     public var usage: InstanceUsage
+    /// The address other hosts (the load balancer) reach the instance's published ports
+    /// on, from its identity document's `privateIp`; nil when it gave none.
+    public var privateIpAddress: String?
     /// The version of the instance's desired tasks: incremented whenever a task is placed
     /// on it or one of its tasks is asked to stop, so a polling agent learns at once.
     public var desiredVersion: Int

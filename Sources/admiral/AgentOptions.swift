@@ -31,6 +31,9 @@ struct AgentOptions: ParsableArguments {
     @Option(help: "The address published host ports bind to.")
     var hostPortAddress: String = "0.0.0.0"
 
+    @Option(help: "The address the load balancer reaches this host's published ports on (the instance's private IP).")
+    var hostAddress: String = "127.0.0.1"
+
     @Option(help: "When images are pulled: default, always, once or prefer-cached (ECS_IMAGE_PULL_BEHAVIOR).")
     var imagePullBehavior: String?
 
@@ -88,7 +91,8 @@ struct AgentOptions: ParsableArguments {
                     ? settings.values["ECS_AVAILABILITY_ZONE"] : availabilityZone[zoneIndex % availabilityZone.count],
                 instanceType: instanceType, attributes: attributes, cpu: cpu, memory: memory,
                 reservedMemory: try settings.reservedMemory() ?? 0, reservedPorts: try settings.reservedPorts() ?? [],
-                reservedUDPPorts: try settings.reservedUDPPorts() ?? [], hostPortAddress: hostPortAddress)
+                reservedUDPPorts: try settings.reservedUDPPorts() ?? [], hostPortAddress: hostPortAddress,
+                hostAddress: hostAddress)
             if let behavior = imagePullBehavior ?? settings.values["ECS_IMAGE_PULL_BEHAVIOR"] {
                 guard let parsed = AgentConfiguration.ImagePullBehavior(rawValue: behavior) else {
                     throw ValidationError("ECS_IMAGE_PULL_BEHAVIOR must be default, always, once or prefer-cached.")

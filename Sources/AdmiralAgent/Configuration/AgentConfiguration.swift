@@ -55,6 +55,9 @@ public struct AgentConfiguration: Sendable {
     public var reservedUDPPorts: [Int]
     /// The address published host ports bind to.
     public var hostPortAddress: String
+    /// The address other hosts (the load balancer) reach this host's published ports on,
+    /// reported as the identity document's `privateIp`.
+    public var hostAddress: String
     public var imagePullBehavior: ImagePullBehavior
     /// How long the server may hold a poll.
     public var pollWait: Duration
@@ -74,7 +77,7 @@ public struct AgentConfiguration: Sendable {
         accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil, region: String = "us-east-1",
         availabilityZone: String? = nil, instanceType: String = "admiral.host", attributes: [String: String] = [:],
         cpu: Int? = nil, memory: Int? = nil, reservedMemory: Int = 0, reservedPorts: [Int] = [],
-        reservedUDPPorts: [Int] = [], hostPortAddress: String = "0.0.0.0",
+        reservedUDPPorts: [Int] = [], hostPortAddress: String = "0.0.0.0", hostAddress: String = "127.0.0.1",
         imagePullBehavior: ImagePullBehavior = .preferCached, pollWait: Duration = .seconds(20),
         taskCleanupWait: Duration = .seconds(3 * 3600), containerStopTimeout: Duration = .seconds(30),
         containerStartTimeout: Duration = .seconds(180)
@@ -97,6 +100,7 @@ public struct AgentConfiguration: Sendable {
         self.reservedPorts = reservedPorts
         self.reservedUDPPorts = reservedUDPPorts
         self.hostPortAddress = hostPortAddress
+        self.hostAddress = hostAddress
         self.imagePullBehavior = imagePullBehavior
         self.pollWait = pollWait
         self.taskCleanupWait = taskCleanupWait

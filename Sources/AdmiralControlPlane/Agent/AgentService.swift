@@ -56,6 +56,12 @@ public struct AgentService: Sendable {
         return instance
     }
 
+    /// What the agent is to do with a task: a DEACTIVATING task keeps running while the
+    /// load balancer drains its targets; the scheduler moves it on to STOPPING after.
+    static func agentDesiredStatus(of task: TaskRecord) -> TaskStatus {
+        task.lastStatus == .deactivating ? .running : task.desiredStatus
+    }
+
     /// The instance's tasks as the agent needs them.
     func desiredState(of instance: ContainerInstanceRecord, context: RequestContext) async throws
         -> PollDesiredStateResponse
@@ -70,7 +76,7 @@ public struct AgentService: Sendable {
             agentTasks.append(
                 AgentTask(
                     taskArn: context.names.taskARN(cluster: task.cluster, id: task.id), family: task.family,
-                    revision: task.revision, desiredStatus: task.desiredStatus.rawValue,
+                    revision: task.revision, desiredStatus: Self.agentDesiredStatus(of: task).rawValue,
                     lastStatus: task.lastStatus.rawValue, networkMode: definition?.networkMode?.rawValue,
                     containers: task.containerDefinitions, volumes: definition?.volumes,
                     cpu: task.reservation.cpu, memory: task.reservation.memory, version: task.version))

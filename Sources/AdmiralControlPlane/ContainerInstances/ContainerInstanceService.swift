@@ -24,6 +24,7 @@ public struct ContainerInstanceService: Sendable {
         var instanceType: String?
         var imageId: String?
         var region: String?
+        var privateIp: String?
     }
 
     // MARK: Registration
@@ -55,9 +56,10 @@ public struct ContainerInstanceService: Sendable {
         if !attributes.contains(where: { $0.name == "ecs.os-type" }) { set("ecs.os-type", "linux") }
         let reuse = try request.containerInstanceArn.map { try TaskService.instanceId($0, cluster: cluster) }
         let ec2InstanceId = document.instanceId ?? "i-" + String(ResourceID.hex32().prefix(17))
-        let record = ContainerInstanceRecord(
+        var record = ContainerInstanceRecord(
             cluster: cluster, id: ResourceID.hex32(), ec2InstanceId: ec2InstanceId, registeredAt: context.now,
             registered: resources, attributes: attributes, versionInfo: request.versionInfo)
+        record.privateIpAddress = document.privateIp
         let stored = try await store.registerContainerInstance(record, reusing: reuse)
         if let tags = request.tags, !tags.isEmpty {
             try TagRules.validate(tags)

@@ -46,6 +46,8 @@ public actor ServiceController: Service {
     let feed: ChangeFeed
     let settings: Settings
     let logger: Logger
+    let loadBalancing: LoadBalancingService?
+    let targetHealth: any TargetHealthSource
 
     /// When each service asked to be looked at again.
     private var revisits: [String: Date] = [:]
@@ -54,7 +56,12 @@ public actor ServiceController: Service {
     private var lastSweep = Date.distantPast
 
     /// Creates the controller.
-    public init(store: any Store, tasks: TaskService, feed: ChangeFeed, settings: Settings, logger: Logger) {
+    public init(
+        store: any Store, tasks: TaskService, feed: ChangeFeed, settings: Settings, logger: Logger,
+        loadBalancing: LoadBalancingService? = nil, targetHealth: any TargetHealthSource = RegistrationTargetHealth()
+    ) {
+        self.loadBalancing = loadBalancing
+        self.targetHealth = targetHealth
         self.store = store
         self.tasks = tasks
         self.feed = feed
@@ -95,6 +102,11 @@ public actor ServiceController: Service {
     public func runPasses(_ work: ChangeFeed.ServiceWork, everything: Bool = false) async {
         var keys = work.services
         do {
+            if work.loadBalanced && !everything {
+                for record in try await store.liveServices(cluster: nil) where !(record.service.loadBalancers ?? []).isEmpty {
+                    keys.insert(Self.key(record))
+                }
+            }
             if everything {
                 for record in try await store.liveServices(cluster: nil) { keys.insert(Self.key(record)) }
             } else {
@@ -107,6 +119,9 @@ public actor ServiceController: Service {
         }
         var instances = InstanceCache()
         for key in keys.sorted() {
+            if instances.loadBalancing == nil, loadBalancing != nil {
+                instances.loadBalancing = try? await loadBalancingView()
+            }
             do {
                 try await reconcile(key, instances: &instances, now: Date())
             } catch {
@@ -121,6 +136,7 @@ public actor ServiceController: Service {
     /// The container instances of each cluster, read once per round of passes.
     struct InstanceCache {
         var byCluster: [String: [ContainerInstanceRecord]] = [:]
+        var loadBalancing: LoadBalancingView?
     }
 
     // MARK: One pass
@@ -137,7 +153,14 @@ public actor ServiceController: Service {
         if cache.byCluster[cluster] == nil {
             cache.byCluster[cluster] = try await allInstances(of: cluster)
         }
-        let state = try await state(of: record, instances: cache.byCluster[cluster] ?? [], now: now)
+        let instances = cache.byCluster[cluster] ?? []
+        let (liveTasks, watchedTasks) = try await serviceTasks(of: record)
+        let targets = await targets(
+            of: record, tasks: liveTasks, instances: instances, view: cache.loadBalancing ?? LoadBalancingView())
+        var state = try await state(of: record, tasks: watchedTasks, instances: instances, now: now)
+        for index in state.tasks.indices {
+            state.tasks[index].targetHealth = targets.targetHealth(ofTask: state.tasks[index].taskArn)
+        }
         let plan = ServiceReconciler.reconcile(state, now: now)
         var outcome = PassOutcome()
         var placed = false
@@ -158,9 +181,14 @@ public actor ServiceController: Service {
                 }
                 placed = placed || !result.created.isEmpty
             case .stopTask(let stop):
-                _ = try await tasks.stopTasks(
-                    cluster: cluster, ids: [ServiceTask.lastComponent(stop.taskArn)], reason: stop.reason,
-                    code: stop.stopCode, at: now, serviceStopCause: stop.cause.rawValue)
+                let id = ServiceTask.lastComponent(stop.taskArn)
+                if targets.byTask[id] != nil {
+                    try await deactivate(id, cluster: cluster, stop: stop, targets: targets, now: now)
+                } else {
+                    _ = try await tasks.stopTasks(
+                        cluster: cluster, ids: [id], reason: stop.reason, code: stop.stopCode, at: now,
+                        serviceStopCause: stop.cause.rawValue)
+                }
             case .updateDeployment(let change):
                 outcome.deployments.append(change.deployment)
                 outcome.acknowledged.append(contentsOf: change.acknowledgedTaskArns.map(ServiceTask.lastComponent))
@@ -170,6 +198,7 @@ public actor ServiceController: Service {
                 outcome.events.append(event)
             }
         }
+        try await reconcileTargets(targets, tasks: liveTasks, cluster: cluster, now: now)
         if !outcome.acknowledged.isEmpty {
             _ = try await store.updateTasks(cluster: cluster, ids: outcome.acknowledged) {
                 $0.circuitBreakerAcknowledged = true
@@ -265,8 +294,23 @@ public actor ServiceController: Service {
         }
     }
 
+    /// A service's tasks that are not STOPPED, and those the reconciler is to see: these
+    /// and, while the circuit breaker watches a deployment, its stopped tasks not yet counted.
+    func serviceTasks(of record: ServiceRecord) async throws -> (all: [TaskRecord], watched: [TaskRecord]) {
+        let configuration = record.service.deploymentConfiguration
+        let breaker = configuration?.deploymentCircuitBreaker?.enable ?? false
+        let primary = (record.service.deployments ?? []).compactMap(Self.deployment).first { $0.status == .primary }
+        let watching = breaker && primary?.rolloutState == .inProgress
+        let records = try await store.serviceTasks(
+            cluster: record.cluster, service: record.name, stoppedSince: watching ? primary?.createdAt : nil)
+        let watched = records.filter { $0.lastStatus != .stopped || $0.circuitBreakerAcknowledged != true }
+        return (records.filter { $0.lastStatus != .stopped }, watched)
+    }
+
     /// The reconciler's view of a service.
-    func state(of record: ServiceRecord, instances: [ContainerInstanceRecord], now: Date) async throws -> ServiceState {
+    func state(of record: ServiceRecord, tasks taskRecords: [TaskRecord], instances: [ContainerInstanceRecord], now: Date)
+        async throws -> ServiceState
+    {
         let service = record.service
         let configuration = service.deploymentConfiguration
         let draining = record.status == .draining
@@ -283,12 +327,7 @@ public actor ServiceController: Service {
             targetGroupArns: (service.loadBalancers ?? []).compactMap(\.targetGroupArn),
             hasContainerHealthChecks: essentialChecks, settlingTime: settings.settlingTime)
         let deployments = (service.deployments ?? []).compactMap(Self.deployment)
-        let primary = deployments.first { $0.status == .primary }
-        let watching = spec.circuitBreakerEnabled && primary?.rolloutState == .inProgress
-        let taskRecords = try await store.serviceTasks(
-            cluster: record.cluster, service: record.name, stoppedSince: watching ? primary?.createdAt : nil)
-        let serviceTasks = taskRecords.filter { $0.lastStatus != .stopped || $0.circuitBreakerAcknowledged != true }
-            .map(Self.task)
+        let serviceTasks = taskRecords.map(Self.task)
         var daemonConstraints: [PlacementConstraint] = []
         var required: [PlacementRequest.RequiredAttribute] = []
         if record.schedulingStrategy == .daemon, let primaryDefinition {

@@ -10,12 +10,33 @@ public struct ServiceOperations: Sendable {
     let store: any Store
     let tasks: TaskService
     let feed: ChangeFeed
+    let loadBalancing: LoadBalancingService?
 
-    /// Creates the operations over a store.
-    public init(store: any Store, tasks: TaskService, feed: ChangeFeed) {
+    /// Creates the operations over a store; `loadBalancing` checks services' target groups.
+    public init(store: any Store, tasks: TaskService, feed: ChangeFeed, loadBalancing: LoadBalancingService? = nil) {
         self.store = store
         self.tasks = tasks
         self.feed = feed
+        self.loadBalancing = loadBalancing
+    }
+
+    /// Each target group a service names exists and is attached to a load balancer, as
+    /// ECS requires.
+    func validateTargetGroups(_ balancers: [ECS.LoadBalancer], context: RequestContext) async throws {
+        guard let loadBalancing, !balancers.isEmpty else { return }
+        let snapshot = try await loadBalancing.snapshot(
+            region: context.names.region, accountId: context.names.accountId)
+        let groups = Dictionary(uniqueKeysWithValues: snapshot.targetGroups.map { ($0.arn, $0) })
+        for balancer in balancers {
+            let arn = balancer.targetGroupArn ?? ""
+            guard let group = groups[arn] else {
+                throw AdmiralError.invalidParameter("The target group with targetGroupArn \(arn) does not exist.")
+            }
+            guard !group.loadBalancerArns.isEmpty else {
+                throw AdmiralError.invalidParameter(
+                    "The target group with targetGroupArn \(arn) does not have an associated load balancer.")
+            }
+        }
     }
 
     // MARK: CreateService
@@ -58,6 +79,7 @@ public struct ServiceOperations: Sendable {
             strategies: request.placementStrategy, constraints: request.placementConstraints,
             definition: definition.definition, schedulingStrategy: strategy)
         try ServiceRules.validateLoadBalancers(request.loadBalancers ?? [], definition: definition.definition)
+        try await validateTargetGroups(request.loadBalancers ?? [], context: context)
         if let grace = request.healthCheckGracePeriodSeconds, !(0...ServiceRules.maximumGracePeriod).contains(grace) {
             throw AdmiralError.invalidParameter("healthCheckGracePeriodSeconds must be 0 or more.")
         }
@@ -165,6 +187,7 @@ public struct ServiceOperations: Sendable {
             try ServiceRules.validateLoadBalancers(
                 request.loadBalancers ?? current.service.loadBalancers ?? [], definition: definition.definition)
         }
+        try await validateTargetGroups(request.loadBalancers ?? [], context: context)
         let configuration = try ServiceRules.deploymentConfiguration(
             request.deploymentConfiguration, strategy: strategy, current: current.service.deploymentConfiguration)
         if let grace = request.healthCheckGracePeriodSeconds, grace < 0 {

@@ -19,8 +19,18 @@ public final class ChangeFeed: Sendable {
     public struct ServiceWork: Sendable, Equatable {
         public var services: Set<String> = []
         public var clusters: Set<String> = []
+        /// Whether every service with load balancers is to be reconciled (a target's
+        /// health changed).
+        public var loadBalanced = false
 
-        public var isEmpty: Bool { services.isEmpty && clusters.isEmpty }
+        /// Creates work.
+        public init(services: Set<String> = [], clusters: Set<String> = [], loadBalanced: Bool = false) {
+            self.services = services
+            self.clusters = clusters
+            self.loadBalanced = loadBalanced
+        }
+
+        public var isEmpty: Bool { services.isEmpty && clusters.isEmpty && !loadBalanced }
     }
 
     private let work = Mutex(ServiceWork())
@@ -51,6 +61,12 @@ public final class ChangeFeed: Sendable {
     /// A service was created or changed.
     public func serviceChanged(cluster: String, name: String) {
         _ = work.withLock { $0.services.insert("\(cluster)/\(name)") }
+        services.signal(Self.controllerKey)
+    }
+
+    /// A load balancer target's health changed (or a target finished draining).
+    public func targetHealthChanged() {
+        work.withLock { $0.loadBalanced = true }
         services.signal(Self.controllerKey)
     }
 

@@ -15,6 +15,7 @@ extension SQLiteStore {
                 existing.registered = record.registered
                 existing.attributes = Self.mergedAttributes(existing.attributes, registering: record.attributes)
                 existing.versionInfo = record.versionInfo
+                existing.privateIpAddress = record.privateIpAddress
                 existing.agentConnected = true
                 existing.version += 1
                 try self.writeInstance(db, existing)
