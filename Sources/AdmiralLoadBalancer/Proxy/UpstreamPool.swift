@@ -1,0 +1,114 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Keep-alive connections from one event loop to one target: idle ones are reused
+/// last-in first-out, new ones are opened on the same loop as the client connection.
+final class UpstreamPool {
+    /// ALB's connection timeout towards targets; past it the client gets a 504.
+    static let connectTimeout: TimeAmount = .seconds(10)
+    /// Idle connections kept per target and event loop; more are closed on release.
+    static let maximumIdleConnections = 256
+    /// Responses larger than these header limits are treated as malformed (502).
+    static let responseLimits: NIOHTTPDecoderLimitConfiguration = {
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        limits.maxHeaderFieldSize = 64 * 1024
+        limits.maxHeaderListSize = 64 * 1024
+        return limits
+    }()
+
+    let endpoint: TargetEndpoint
+    unowned let context: LoopContext
+    private var idle: [UpstreamConnection] = []
+
+    init(endpoint: TargetEndpoint, context: LoopContext) {
+        self.endpoint = endpoint
+        self.context = context
+    }
+
+    var idleCount: Int { idle.count }
+
+    /// An idle connection that is still open, if there is one.
+    func takeIdle() -> UpstreamConnection? {
+        while let connection = idle.popLast() {
+            if connection.isActive {
+                connection.idleSince = nil
+                return connection
+            }
+        }
+        return nil
+    }
+
+    /// Takes back a connection whose exchange finished cleanly; closes it instead when the
+    /// target is draining or the pool is full.
+    func release(_ connection: UpstreamConnection, idleTimeout: TimeAmount) {
+        connection.owner = nil
+        guard connection.isActive, !endpoint.isDraining, idle.count < Self.maximumIdleConnections else {
+            connection.close()
+            return
+        }
+        connection.idleSince = .now()
+        idle.append(connection)
+        connection.armIdleTimer(idleTimeout)
+    }
+
+    func remove(_ connection: UpstreamConnection) {
+        if let index = idle.firstIndex(where: { $0 === connection }) {
+            idle.remove(at: index)
+        }
+    }
+
+    func closeIdle() {
+        let connections = idle
+        idle = []
+        for connection in connections { connection.close() }
+    }
+
+    /// Opens a new connection to the target on this loop.
+    func connect(
+        counters: LoadBalancerCounters,
+        _ completion: @escaping (Result<UpstreamConnection, any Error>) -> Void
+    ) {
+        let endpoint = self.endpoint
+        let bootstrap = ClientBootstrap(group: context.eventLoop)
+            .connectTimeout(Self.connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.maxMessagesPerRead, value: 16)
+            .channelInitializer { channel in
+                do {
+                    let sync = channel.pipeline.syncOperations
+                    let encoder = HTTPRequestEncoder()
+                    let decoder = HTTPResponseDecoder(
+                        leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .forward,
+                        limitConfiguration: UpstreamPool.responseLimits)
+                    try sync.addHandler(encoder)
+                    try sync.addHandler(ByteToMessageHandler(decoder))
+                    try sync.addHandler(UpstreamConnection(endpoint: endpoint, counters: counters))
+                    return channel.eventLoop.makeSucceededVoidFuture()
+                } catch {
+                    return channel.eventLoop.makeFailedFuture(error)
+                }
+            }
+        let future: EventLoopFuture<any Channel>
+        if let address = endpoint.socketAddress {
+            future = bootstrap.connect(to: address)
+        } else {
+            future = bootstrap.connect(host: endpoint.target.host, port: endpoint.target.port)
+        }
+        future.assumeIsolated().whenComplete { [self] result in
+            switch result {
+            case .success(let channel):
+                do {
+                    let connection = try channel.pipeline.syncOperations.handler(type: UpstreamConnection.self)
+                    connection.pool = self
+                    completion(.success(connection))
+                } catch {
+                    channel.close(promise: nil)
+                    completion(.failure(error))
+                }
+            case .failure(let error):
+                completion(.failure(error))
+            }
+        }
+    }
+}
