@@ -1,19 +1,11 @@
 import Logging
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 /// Serializes ``LoadBalancerDataPlane/apply(_:)``: compiles a configuration, binds and
 /// closes listeners, and keeps the runtimes of load balancers, target groups and health
 /// checkers in step with it.
 actor DataPlaneController {
-    /// Request header limits, ALB's: 16 KiB per header, 64 KiB in all; past them, a 400.
-    static let requestLimits: NIOHTTPDecoderLimitConfiguration = {
-        var limits = NIOHTTPDecoderLimitConfiguration()
-        limits.maxHeaderFieldSize = 16 * 1024
-        limits.maxHeaderListSize = 64 * 1024
-        return limits
-    }()
     /// How long shutdown waits for requests in progress before closing their connections.
     static let shutdownGracePeriod: TimeAmount = .seconds(5)
 
@@ -232,12 +224,8 @@ actor DataPlaneController {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 do {
-                    let sync = channel.pipeline.syncOperations
-                    try sync.configureHTTPServerPipeline(
-                        withPipeliningAssistance: true, withErrorHandling: false,
-                        withOutboundHeaderValidation: false, withEncoderConfiguration: .init(),
-                        withDecoderLimitConfiguration: DataPlaneController.requestLimits)
-                    try sync.addHandler(FrontendHandler(listener: runtime, loop: core.context(for: channel.eventLoop)))
+                    try channel.pipeline.syncOperations.addHandler(
+                        FrontendHandler(listener: runtime, loop: core.context(for: channel.eventLoop)))
                     return channel.eventLoop.makeSucceededVoidFuture()
                 } catch {
                     return channel.eventLoop.makeFailedFuture(error)

@@ -14,11 +14,11 @@ struct RequestFacts {
     let headers: HTTPHeaders
     let sourceAddress: SocketAddress?
 
-    init(head: HTTPRequestHead, sourceAddress: SocketAddress?) {
-        self.method = head.method.rawValue
-        self.headers = head.headers
+    init(head: HTTPHead, sourceAddress: SocketAddress?) {
+        self.method = head.method
+        self.headers = HTTPHeaders(head.allFields())
         self.sourceAddress = sourceAddress
-        var target = Substring(head.uri)
+        var target = Substring(head.target)
         if !target.hasPrefix("/"), let colon = target.firstIndex(of: ":"),
             target[colon...].hasPrefix("://")
         {
@@ -33,7 +33,7 @@ struct RequestFacts {
             self.path = target
             self.query = nil
         }
-        self.host = head.headers.first(name: "host").map { Self.hostWithoutPort(Substring($0)) }
+        self.host = head.firstValue(of: .host).map { Self.hostWithoutPort(Substring($0)) }
     }
 
     /// `example.com:8080` → `example.com`; `[::1]:80` → `[::1]`.

@@ -43,6 +43,7 @@ final class RoutingTable: Sendable {
     /// The action for a request: the first rule (by priority) whose conditions all match,
     /// else the default action.
     func action(for facts: RequestFacts) -> Action {
+        if rules.isEmpty { return defaultAction }
         for rule in rules where rule.conditions.allSatisfy({ $0.matches(facts) }) {
             return rule.action
         }
@@ -78,20 +79,20 @@ final class ForwardPlan: Sendable {
 
     /// The group for a request: the one the `AWSALBTG` cookie names when stickiness is on
     /// and that group still has weight, else by weight (an interleaved weighted rotation).
-    func chooseGroup(headers: HTTPHeaders) -> (group: TargetGroupRuntime, index: Int)? {
-        if groups.count == 1 { return (groups[0], 0) }
+    func chooseGroup(request: HTTPHead) -> TargetGroupRuntime? {
+        if groups.count == 1 { return groups[0] }
         guard totalWeight > 0 else { return nil }
-        if stickiness != nil, let value = StickyCookie.value(named: StickyCookie.targetGroupCookie, in: headers),
+        if stickiness != nil, let value = request.cookie(named: StickyCookie.targetGroupCookie),
             let index = groups.firstIndex(where: { $0.stickyToken == value }), weights[index] > 0
         {
-            return (groups[index], index)
+            return groups[index]
         }
         let position = (sequence.addAndFetch() & Int.max) % totalWeight
         var cumulative = 0
         for (index, weight) in weights.enumerated() {
             cumulative += weight
-            if position < cumulative { return (groups[index], index) }
+            if position < cumulative { return groups[index] }
         }
-        return (groups[groups.count - 1], groups.count - 1)
+        return groups[groups.count - 1]
     }
 }

@@ -1,16 +1,18 @@
 import NIOCore
-import NIOHTTP1
 
 /// Forwarding a request to a target and relaying its response.
 extension FrontendHandler {
+    /// Responses whose body is at most this large, and already here with the head, are
+    /// copied behind the head so that the client gets them in one write.
+    static let coalescedBodyLimit = 16 * 1024
+
     /// Chooses the group and target, rewrites the head, and sends it over a pooled
     /// connection (or a new one).
-    func forward(_ head: HTTPRequestHead, plan: ForwardPlan, table: RoutingTable) {
-        guard let (group, _) = plan.chooseGroup(headers: head.headers),
-            let selection = group.select(headers: head.headers)
-        else {
+    func forward(_ head: HTTPHead, plan: ForwardPlan, table: RoutingTable) {
+        guard let context else { return }
+        guard let group = plan.chooseGroup(request: head), let selection = group.select(request: head) else {
             // ALB: 503 when the target group has no registered targets.
-            respondFromLoadBalancer(.serviceUnavailable)
+            respondFromLoadBalancer(LocalResponse.serviceUnavailable)
             return
         }
         let endpoint = selection.endpoint
@@ -22,6 +24,8 @@ extension FrontendHandler {
         retried = false
         bodySentUpstream = false
         upstreamReusable = false
+        responseFraming = .none
+        responseScanOffset = 0
         if let stickiness = selection.stickiness {
             responseCookies.append(
                 StickyCookie.setCookie(name: StickyCookie.targetCookie, value: endpoint.stickyToken, lifetime: stickiness))
@@ -30,51 +34,12 @@ extension FrontendHandler {
             responseCookies.append(
                 StickyCookie.setCookie(name: StickyCookie.targetGroupCookie, value: group.stickyToken, lifetime: stickiness))
         }
-        let headers = head.headers
-        requestHasBody =
-            headers.contains(name: "transfer-encoding")
-            || (headers.first(name: "content-length").flatMap { Int($0) } ?? 0) > 0
-        upstreamHead = HTTPRequestHead(
-            version: .http1_1, method: head.method, uri: head.uri,
-            headers: forwardedHeaders(headers, port: table.portString))
+        requestHasBody = head.declaresBody
+        let loop = self.loop
+        upstreamHead = HeadWriter.forwardedRequest(
+            head, clientIP: clientIP, listenerPort: table.portString, traceID: { loop.newTraceID() },
+            allocator: context.channel.allocator)
         connectUpstream(fresh: false)
-    }
-
-    /// The request headers for the target: hop-by-hop headers removed, and ALB's
-    /// `X-Forwarded-For` (appended), `X-Forwarded-Proto`, `X-Forwarded-Port` and
-    /// `X-Amzn-Trace-Id` (kept when the client sent one).
-    func forwardedHeaders(_ original: HTTPHeaders, port: String) -> HTTPHeaders {
-        var headers = original
-        Self.removeHopByHop(&headers)
-        if headers.contains(name: "x-forwarded-for") {
-            let previous = headers["x-forwarded-for"].joined(separator: ", ")
-            headers.replaceOrAdd(name: "X-Forwarded-For", value: previous + ", " + clientIP)
-        } else {
-            headers.add(name: "X-Forwarded-For", value: clientIP)
-        }
-        headers.replaceOrAdd(name: "X-Forwarded-Proto", value: "http")
-        headers.replaceOrAdd(name: "X-Forwarded-Port", value: port)
-        if !headers.contains(name: "x-amzn-trace-id") {
-            headers.add(name: "X-Amzn-Trace-Id", value: loop.newTraceID())
-        }
-        return headers
-    }
-
-    /// Removes the headers that describe one connection, not the message (RFC 9110 7.6.1),
-    /// including those the `Connection` header names.
-    static func removeHopByHop(_ headers: inout HTTPHeaders) {
-        if headers.contains(name: "connection") {
-            for value in headers["connection"] {
-                for token in value.split(separator: ",") {
-                    let name = token.trimmingSpaces
-                    if !name.isEmpty { headers.remove(name: String(name)) }
-                }
-            }
-            headers.remove(name: "connection")
-        }
-        for name in ["keep-alive", "proxy-connection", "upgrade", "te"] where headers.contains(name: name) {
-            headers.remove(name: name)
-        }
     }
 
     /// Sends the request over an idle pooled connection, or opens one (always a new one
@@ -104,10 +69,10 @@ extension FrontendHandler {
                 self.finishOutstanding()
                 if let channelError = error as? ChannelError, case .connectTimeout = channelError {
                     // ALB: 504 when a connection to the target is not established in 10 seconds.
-                    self.respondFromLoadBalancer(.gatewayTimeout)
+                    self.respondFromLoadBalancer(LocalResponse.gatewayTimeout)
                 } else {
                     // ALB: 502 when the target refuses or resets the connection.
-                    self.respondFromLoadBalancer(.badGateway)
+                    self.respondFromLoadBalancer(LocalResponse.badGateway)
                 }
             }
         }
@@ -118,101 +83,165 @@ extension FrontendHandler {
         upstream = connection
         connection.owner = self
         connection.requestsCarried += 1
-        connection.write(.head(head))
-        for part in pendingParts {
-            if case .body = part { bodySentUpstream = true }
+        connection.write(head)
+        for part in pendingBody {
+            bodySentUpstream = true
             connection.write(part)
         }
-        pendingParts.removeAll(keepingCapacity: true)
+        pendingBody.removeAll(keepingCapacity: true)
         connection.flush()
         sentAt = .now()
         upstreamActivity = sentAt
-        armUpstreamTimer(at: sentAt + idleTimeout)
-        if connection.isWritable { resumeReads() } else { pauseReads() }
+        armWatchdog(at: sentAt + idleTimeout)
+        if connection.writable { resumeReads() } else { pauseReads() }
+        if inbound != nil { processInbound() }
     }
 
     // MARK: - The target's side
 
-    func upstreamRead(_ connection: UpstreamConnection, _ part: HTTPClientResponsePart) {
+    func upstreamRead(_ connection: UpstreamConnection, _ received: ByteBuffer) {
         guard connection === upstream, state == .forwarding, let context else { return }
         upstreamActivity = .now()
-        switch part {
-        case .head(let response):
-            let code = Int(response.status.code)
-            if code < 200 {
-                // 100 Continue and other informational answers go straight through.
-                let head = HTTPResponseHead(version: responseVersion, status: response.status, headers: response.headers)
-                context.write(wrapOutboundOut(.head(head)), promise: nil)
+        var buffer = received
+        if !responseStarted {
+            if var partial = responseBuffer {
+                partial.writeImmutableBuffer(buffer)
+                buffer = partial
+                responseBuffer = nil
+            }
+            while !responseStarted {
+                let head: HTTPHead
+                do {
+                    guard let length = try HTTPHeadParser.headLength(in: buffer, scanFrom: &responseScanOffset) else {
+                        responseBuffer = buffer
+                        return
+                    }
+                    head = try HTTPHeadParser.parseResponse(buffer.readSlice(length: length)!)
+                    responseScanOffset = 0
+                } catch {
+                    // ALB: 502 when the target's response is malformed.
+                    failBeforeResponse()
+                    return
+                }
+                if head.status < 200 {
+                    guard head.status != 101 else {
+                        failBeforeResponse()
+                        return
+                    }
+                    // 100 Continue and other informational answers go straight through.
+                    context.write(wrapOutboundOut(head.bytes), promise: nil)
+                    if buffer.readableBytes == 0 { return }
+                    continue
+                }
+                startResponse(head, following: &buffer, context: context)
+            }
+        }
+        relayResponseBody(&buffer, context: context)
+    }
+
+    private func startResponse(_ head: HTTPHead, following buffer: inout ByteBuffer, context: ChannelHandlerContext) {
+        responseStarted = true
+        let microseconds = Int((upstreamActivity - sentAt).nanoseconds / 1000)
+        if let lb = table?.loadBalancer.counters.requests {
+            lb.recordTargetStatus(head.status)
+            lb.targetResponseTime.record(microseconds: microseconds)
+        }
+        if let tg = group?.counters {
+            tg.recordTargetStatus(head.status)
+            tg.targetResponseTime.record(microseconds: microseconds)
+        }
+        responseFraming = .response(head, requestWasHead: requestIsHead)
+        if case .untilClose = responseFraming {
+            // The body ends when the target closes: so must the client's connection.
+            keepAlive = false
+            upstreamReusable = false
+        } else {
+            upstreamReusable = head.isKeepAlive
+        }
+        var reserve = 0
+        if case .length(let length) = responseFraming, length <= Self.coalescedBodyLimit,
+            buffer.readableBytes >= length
+        {
+            reserve = length
+        }
+        var out = HeadWriter.clientResponse(
+            head, cookies: responseCookies, connection: connectionField(), reserve: reserve,
+            allocator: context.channel.allocator)
+        if reserve > 0, var body = buffer.readSlice(length: reserve) {
+            out.writeBuffer(&body)
+            responseFraming = .none
+        }
+        context.write(wrapOutboundOut(out), promise: nil)
+    }
+
+    private func relayResponseBody(_ buffer: inout ByteBuffer, context: ChannelHandlerContext) {
+        while !responseFraming.isComplete, buffer.readableBytes > 0 {
+            do {
+                let (bytes, _) = try responseFraming.take(from: &buffer)
+                if let bytes { context.write(wrapOutboundOut(bytes), promise: nil) }
+            } catch {
+                // Broken chunked framing from the target mid-response: cut the client off.
+                abandonUpstream()
+                finishOutstanding()
+                context.close(promise: nil)
                 return
             }
-            responseStarted = true
-            let microseconds = Int((upstreamActivity - sentAt).nanoseconds / 1000)
-            if let lb = table?.loadBalancer.counters.requests {
-                lb.recordTargetStatus(code)
-                lb.targetResponseTime.record(microseconds: microseconds)
-            }
-            if let tg = group?.counters {
-                tg.recordTargetStatus(code)
-                tg.targetResponseTime.record(microseconds: microseconds)
-            }
-            upstreamReusable = response.isKeepAlive
-            var headers = response.headers
-            Self.removeHopByHop(&headers)
-            if clientVersion.minor == 0 { headers.remove(name: "transfer-encoding") }
-            for cookie in responseCookies { headers.add(name: "Set-Cookie", value: cookie) }
-            let hasLength =
-                requestIsHead || code == 204 || code == 304 || headers.contains(name: "content-length")
-                || clientVersion.minor != 0
-            applyConnectionHeader(to: &headers, hasLength: hasLength)
-            let head = HTTPResponseHead(version: responseVersion, status: response.status, headers: headers)
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
-        case .body(let buffer):
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        case .end(let trailers):
-            upstreamTimer?.cancel()
-            upstreamTimer = nil
-            detachUpstream(reuse: upstreamReusable && requestEnded)
-            finishOutstanding()
-            writeEnd(trailers)
-            if requestEnded {
-                finishExchange()
-            } else {
-                // The target answered before the whole request arrived: drop the rest.
-                state = .discarding
-                resumeReads()
-            }
+        }
+        if responseFraming.isComplete {
+            if buffer.readableBytes > 0 { upstreamReusable = false }
+            responseComplete(context: context)
+        }
+    }
+
+    private func responseComplete(context: ChannelHandlerContext) {
+        detachUpstream(reuse: upstreamReusable && requestEnded)
+        finishOutstanding()
+        context.flush()
+        if requestEnded {
+            finishExchange()
+        } else {
+            // The target answered before the whole request arrived: drop the rest.
+            state = .discarding
+            resumeReads()
+            if inbound != nil { processInbound() }
         }
     }
 
     func upstreamReadComplete() {
-        if state == .forwarding { context?.flush() }
+        if state == .forwarding || state == .discarding { context?.flush() }
     }
 
     func upstreamBecameWritable() {
         if state == .forwarding, upstream != nil { resumeReads() }
     }
 
+    /// No usable response came: ALB's 502.
+    private func failBeforeResponse() {
+        abandonUpstream()
+        finishOutstanding()
+        respondFromLoadBalancer(LocalResponse.badGateway)
+    }
+
     /// The target's connection closed while it carried our request.
     func upstreamClosed(_ connection: UpstreamConnection) {
-        guard connection === upstream, state == .forwarding else { return }
+        guard connection === upstream, state == .forwarding, let context else { return }
         upstream = nil
-        upstreamTimer?.cancel()
-        upstreamTimer = nil
         if !responseStarted {
             // A pooled connection the target closed just before we used it: try once more
-            // on a new one when nothing of a body was sent.
-            if connection.requestsCarried > 1, !retried, !bodySentUpstream, !requestHasBody {
+            // on a new one when the request has no body.
+            if connection.requestsCarried > 1, !retried, !bodySentUpstream, !requestHasBody, responseBuffer == nil {
                 retried = true
-                if requestEnded { pendingParts = [.end(nil)] }
                 connectUpstream(fresh: true)
                 return
             }
             finishOutstanding()
-            respondFromLoadBalancer(.badGateway)
+            respondFromLoadBalancer(LocalResponse.badGateway)
+        } else if case .untilClose = responseFraming {
+            responseComplete(context: context)
         } else {
             // The response was cut short: all the client can be told is a closed connection.
             finishOutstanding()
-            context?.close(promise: nil)
+            context.close(promise: nil)
         }
     }
 
@@ -230,8 +259,6 @@ extension FrontendHandler {
 
     /// Closes the target connection without waiting for the exchange to end.
     func abandonUpstream() {
-        upstreamTimer?.cancel()
-        upstreamTimer = nil
         detachUpstream(reuse: false)
     }
 
@@ -245,27 +272,13 @@ extension FrontendHandler {
 
     // MARK: - The target-side idle timeout
 
-    private func armUpstreamTimer(at deadline: NIODeadline) {
-        guard let context else { return }
-        let id = exchangeID
-        upstreamTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
-            self.upstreamTimerFired(id)
-        }
-    }
-
-    private func upstreamTimerFired(_ id: UInt64) {
-        upstreamTimer = nil
-        guard state == .forwarding, exchangeID == id, upstream != nil else { return }
-        let deadline = upstreamActivity + idleTimeout
-        if NIODeadline.now() < deadline {
-            armUpstreamTimer(at: deadline)
-            return
-        }
+    /// The target sent nothing for the idle timeout.
+    func targetTimedOut() {
         abandonUpstream()
         finishOutstanding()
         if !responseStarted {
             // ALB: 504 when the target does not answer within the idle timeout.
-            respondFromLoadBalancer(.gatewayTimeout)
+            respondFromLoadBalancer(LocalResponse.gatewayTimeout)
         } else {
             context?.close(promise: nil)
         }

@@ -1,22 +1,23 @@
 import NIOCore
-import NIOHTTP1
 
-/// The last handler of a client connection: routes each request by the listener's rules
-/// and either answers it (fixed response, redirect, error) or forwards it to a target over
-/// a pooled connection on the same event loop, streaming both bodies.
+/// The only handler of a client connection: parses HTTP/1.x requests from the bytes as
+/// they arrive, routes each by the listener's rules, and either answers it (fixed
+/// response, redirect, error) or forwards it to a target over a pooled connection on the
+/// same event loop, passing bodies through as slices of the received buffers.
 ///
 /// Everything here runs on the connection's event loop, as do the target connections it
-/// uses; there is no hop to async/await on the request path.
+/// uses: there is no hop to async/await on the request path, no per-request task, and no
+/// HTTP object model beyond the offsets of the head.
 final class FrontendHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     enum State {
         /// Waiting for a request head.
         case idle
-        /// The response was written by the load balancer (or the target finished early);
-        /// the rest of the request body is read and dropped.
+        /// The response was written by the load balancer (or the target finished before
+        /// the request did): the rest of the request body is read and dropped.
         case discarding
         /// A request is being forwarded to ``endpoint``.
         case forwarding
@@ -33,41 +34,49 @@ final class FrontendHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var clientIP = ""
     var counters: LoadBalancerCounters?
     var lastActivity = NIODeadline.now()
-    var idleTimer: Scheduled<Void>?
+    /// One timer per connection for both timeouts, re-armed lazily: the client idle
+    /// timeout between requests, the target's silence while a request is forwarded.
+    var watchdog: Scheduled<Void>?
+    var clientWritable = true
     var idleTimeout: TimeAmount = .seconds(60)
     var listenerClosing = false
     var readsPaused = false
     var readPending = false
+    var inbound: ByteBuffer?
+    var headScanOffset = 0
+    var processing = false
 
     // The current exchange.
     var keepAlive = true
-    var clientVersion = HTTPVersion.http1_1
-    var requestEnded = false
+    var versionMinor = 1
+    var requestIsHead = false
+    var requestFraming = MessageFraming.none
+    var requestEnded = true
     var responseStarted = false
-    var endWritten: EventLoopFuture<Void>?
     var exchangeID: UInt64 = 0
     var table: RoutingTable?
     var group: TargetGroupRuntime?
     var endpoint: TargetEndpoint?
     var upstream: UpstreamConnection?
-    var upstreamHead: HTTPRequestHead?
-    var pendingParts: [HTTPClientRequestPart] = []
+    var upstreamHead: ByteBuffer?
+    var pendingBody: [ByteBuffer] = []
     var bodySentUpstream = false
     var requestHasBody = false
-    var requestIsHead = false
     var upstreamReusable = false
     var retried = false
     var sentAt = NIODeadline.uptimeNanoseconds(0)
     var upstreamActivity = NIODeadline.uptimeNanoseconds(0)
-    var upstreamTimer: Scheduled<Void>?
     var responseCookies: [String] = []
+    var responseBuffer: ByteBuffer?
+    var responseScanOffset = 0
+    var responseFraming = MessageFraming.none
 
     init(listener: ListenerRuntime, loop: LoopContext) {
         self.listener = listener
         self.loop = loop
     }
 
-    var clientIsWritable: Bool { context?.channel.isWritable ?? false }
+    var clientIsWritable: Bool { clientWritable }
 
     // MARK: - Connection lifecycle
 
@@ -89,15 +98,16 @@ final class FrontendHandler: ChannelDuplexHandler, RemovableChannelHandler {
             listenerClosing = true
         }
         lastActivity = .now()
-        scheduleIdleCheck(at: lastActivity + idleTimeout)
+        armWatchdog(at: lastActivity + idleTimeout)
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         let wasForwarding = state == .forwarding
         state = .closed
-        idleTimer?.cancel()
-        idleTimer = nil
+        inbound = nil
+        watchdog?.cancel()
+        watchdog = nil
         if wasForwarding {
             abandonUpstream()
             finishOutstanding()
@@ -111,31 +121,25 @@ final class FrontendHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ListenerRuntime.Closing {
             listenerClosing = true
-            if state == .idle { context.close(promise: nil) }
+            if state == .idle { closeAfterWrites() }
+            return
+        }
+        if let event = event as? ChannelEvent, case .inputClosed = event {
+            // The client half-closed: finish what is in progress, then close.
+            keepAlive = false
+            if state == .idle { closeAfterWrites() }
             return
         }
         context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if error is HTTPParserError {
-            // Malformed or oversized request: ALB answers 400 and closes.
-            keepAlive = false
-            if state == .forwarding {
-                abandonUpstream()
-                finishOutstanding()
-            }
-            if state != .closed, !responseStarted {
-                respondFromLoadBalancer(.badRequest)
-            }
-            closeAfterWrites()
-            return
-        }
         context.close(promise: nil)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { upstream?.resumeReads() }
+        clientWritable = context.channel.isWritable
+        if clientWritable { upstream?.resumeReads() }
         context.fireChannelWritabilityChanged()
     }
 
@@ -162,44 +166,57 @@ final class FrontendHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    // MARK: - Idle timeout
+    // MARK: - Timeouts
 
-    private func scheduleIdleCheck(at deadline: NIODeadline) {
-        guard let context else { return }
-        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
-            self.idleTimer = nil
-            self.idleCheck()
+    /// Arms the watchdog unless it is already armed: it is never later than the deadline
+    /// it guards, since deadlines only move forward, and it re-arms itself when it fires early.
+    func armWatchdog(at deadline: NIODeadline) {
+        guard watchdog == nil, let context else { return }
+        watchdog = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
+            self.watchdog = nil
+            self.watchdogFired()
         }
     }
 
-    private func idleCheck() {
+    private func watchdogFired() {
         guard state != .closed, let context else { return }
-        if let table = listener.currentTable() { idleTimeout = table.idleTimeout }
+        if state == .idle, let table = listener.currentTable() { idleTimeout = table.idleTimeout }
         let now = NIODeadline.now()
-        if state == .idle {
+        switch state {
+        case .idle:
+            // ALB closes a client connection that sent nothing for the idle timeout.
             if now >= lastActivity + idleTimeout {
                 context.close(promise: nil)
                 return
             }
-            scheduleIdleCheck(at: lastActivity + idleTimeout)
-        } else {
-            // A request in progress is bounded by the target-side timeout instead.
-            scheduleIdleCheck(at: now + idleTimeout)
+            armWatchdog(at: lastActivity + idleTimeout)
+        case .forwarding where upstream != nil:
+            let deadline = upstreamActivity + idleTimeout
+            if now >= deadline {
+                targetTimedOut()
+                if state != .closed { armWatchdog(at: now + idleTimeout) }
+                return
+            }
+            armWatchdog(at: deadline)
+        case .forwarding, .discarding, .closed:
+            // Connecting (bounded by the connect timeout) or draining a request body.
+            armWatchdog(at: now + idleTimeout)
         }
     }
 
-    // MARK: - Requests
+    // MARK: - Reading requests
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard state != .closed else { return }
         lastActivity = .now()
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            receiveHead(head)
-        case .body(let buffer):
-            receiveBody(buffer)
-        case .end(let trailers):
-            receiveEnd(trailers)
+        let buffer = unwrapInboundIn(data)
+        if var pending = inbound, pending.readableBytes > 0 {
+            pending.writeImmutableBuffer(buffer)
+            inbound = pending
+        } else {
+            inbound = buffer
         }
+        processInbound()
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -207,66 +224,122 @@ final class FrontendHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelReadComplete()
     }
 
-    private func receiveHead(_ head: HTTPRequestHead) {
-        guard state == .idle else { return }
+    /// Parses and routes what has arrived, as far as the current exchange allows.
+    func processInbound() {
+        guard !processing else { return }
+        processing = true
+        defer { processing = false }
+        while var buffer = inbound, buffer.readableBytes > 0 {
+            switch state {
+            case .closed:
+                inbound = nil
+                return
+            case .idle:
+                let head: HTTPHead
+                do {
+                    guard let length = try HTTPHeadParser.headLength(in: buffer, scanFrom: &headScanOffset) else {
+                        return
+                    }
+                    let bytes = buffer.readSlice(length: length)!
+                    inbound = buffer.readableBytes > 0 ? buffer : nil
+                    headScanOffset = 0
+                    head = try HTTPHeadParser.parseRequest(bytes)
+                } catch {
+                    rejectMalformedRequest()
+                    return
+                }
+                startExchange(head)
+            case .forwarding, .discarding:
+                guard !requestEnded else {
+                    // A pipelined request: it waits until this response is complete.
+                    pauseReads()
+                    return
+                }
+                do {
+                    let (bytes, done) = try requestFraming.take(from: &buffer)
+                    inbound = buffer.readableBytes > 0 ? buffer : nil
+                    if let bytes, state == .forwarding { sendBody(bytes) }
+                    if done { requestBodyEnded() }
+                } catch {
+                    // A broken chunked body: nothing sensible can follow on this connection.
+                    if state == .forwarding, !responseStarted {
+                        abandonUpstream()
+                        finishOutstanding()
+                    }
+                    rejectMalformedRequest()
+                    return
+                }
+            }
+        }
+    }
+
+    /// ALB answers a malformed request (or an oversized head) with 400 and closes.
+    private func rejectMalformedRequest() {
+        inbound = nil
+        keepAlive = false
+        if !responseStarted {
+            respondFromLoadBalancer(LocalResponse.badRequest)
+        }
+        closeAfterWrites()
+        state = .closed
+    }
+
+    private func startExchange(_ head: HTTPHead) {
         exchangeID &+= 1
-        requestEnded = false
         responseStarted = false
-        endWritten = nil
         keepAlive = head.isKeepAlive && !listenerClosing
-        clientVersion = head.version
-        requestIsHead = head.method == .HEAD
+        versionMinor = head.versionMinor
+        requestIsHead = head.methodIs("HEAD")
+        requestFraming = .request(head)
+        requestEnded = requestFraming.isComplete
         guard let table = listener.currentTable() else {
             keepAlive = false
-            respondFromLoadBalancer(.serviceUnavailable)
+            respondFromLoadBalancer(LocalResponse.serviceUnavailable)
             return
         }
         self.table = table
         idleTimeout = table.idleTimeout
         let lbCounters = table.loadBalancer.counters
         lbCounters.requests.requests.add()
+        if table.rules.isEmpty, case .forward(let plan) = table.defaultAction {
+            forward(head, plan: plan, table: table)
+            return
+        }
         let facts = RequestFacts(head: head, sourceAddress: remoteAddress)
         switch table.action(for: facts) {
         case .fixed(let response):
-            lbCounters.recordELBStatus(Int(response.status.code))
+            lbCounters.recordELBStatus(response.status)
             respond(response)
         case .redirect(let builder):
             let parts = RedirectBuilder.RequestParts(
                 protocol: "http", host: facts.host.map(String.init) ?? listener.address, port: table.port,
                 path: String(facts.path.dropFirst()), query: facts.query.map(String.init) ?? "")
             let response = LocalResponse.redirect(to: builder.location(for: parts), status: builder.action.statusCode)
-            lbCounters.recordELBStatus(Int(response.status.code))
+            lbCounters.recordELBStatus(response.status)
             respond(response)
         case .forward(let plan):
             forward(head, plan: plan, table: table)
         }
     }
 
-    private func receiveBody(_ buffer: ByteBuffer) {
-        guard state == .forwarding else { return }
-        let part = HTTPClientRequestPart.body(.byteBuffer(buffer))
+    private func sendBody(_ bytes: ByteBuffer) {
         if let upstream {
-            upstream.write(part)
+            upstream.write(bytes)
             bodySentUpstream = true
             upstreamActivity = lastActivity
-            if !upstream.isWritable { pauseReads() }
+            if !upstream.writable { pauseReads() }
         } else {
-            pendingParts.append(part)
+            pendingBody.append(bytes)
         }
     }
 
-    private func receiveEnd(_ trailers: HTTPHeaders?) {
+    private func requestBodyEnded() {
         requestEnded = true
         switch state {
         case .discarding:
             finishExchange()
         case .forwarding:
-            if let upstream {
-                upstream.write(.end(trailers))
-                upstream.flush()
-            } else {
-                pendingParts.append(.end(trailers))
-            }
+            upstream?.flush()
         case .idle, .closed:
             break
         }
@@ -275,17 +348,8 @@ final class FrontendHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: - Answers from the load balancer
 
     /// Writes an ALB error page, counting it as an ELB response.
-    func respondFromLoadBalancer(_ status: HTTPResponseStatus) {
-        let counters = table?.loadBalancer.counters ?? self.counters
-        counters?.recordELBStatus(Int(status.code))
-        let page: LocalResponse =
-            switch status {
-            case .badRequest: .badRequest
-            case .badGateway: .badGateway
-            case .serviceUnavailable: .serviceUnavailable
-            case .gatewayTimeout: .gatewayTimeout
-            default: .errorPage(status)
-            }
+    func respondFromLoadBalancer(_ page: LocalResponse) {
+        (table?.loadBalancer.counters ?? counters)?.recordELBStatus(page.status)
         respond(page)
     }
 
@@ -293,14 +357,9 @@ final class FrontendHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func respond(_ response: LocalResponse) {
         guard let context, state != .closed, !responseStarted else { return }
         responseStarted = true
-        var headers = response.headers
-        applyConnectionHeader(to: &headers, hasLength: true)
-        let head = HTTPResponseHead(version: responseVersion, status: response.status, headers: headers)
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if let body = response.body {
-            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        }
-        writeEnd(nil)
+        let bytes = response.serialized(
+            versionMinor: versionMinor, connection: connectionField(), allocator: context.channel.allocator)
+        context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
         if requestEnded {
             finishExchange()
         } else {
@@ -309,29 +368,11 @@ final class FrontendHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    var responseVersion: HTTPVersion { clientVersion.major == 1 && clientVersion.minor == 0 ? .http1_0 : .http1_1 }
-
-    /// Sets `Connection` for the client: `close` when this is the last response, and
-    /// `keep-alive` for HTTP/1.0 clients that asked for it (which needs a known length).
-    func applyConnectionHeader(to headers: inout HTTPHeaders, hasLength: Bool) {
-        if clientVersion.minor == 0, keepAlive, !hasLength { keepAlive = false }
-        if !keepAlive {
-            headers.replaceOrAdd(name: "Connection", value: "close")
-        } else if clientVersion.minor == 0 {
-            headers.replaceOrAdd(name: "Connection", value: "keep-alive")
-        }
-    }
-
-    /// Writes the response's end, keeping its future when the connection may close after it.
-    func writeEnd(_ trailers: HTTPHeaders?) {
-        guard let context else { return }
-        if !keepAlive || !requestEnded || listenerClosing {
-            let promise = context.eventLoop.makePromise(of: Void.self)
-            context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: promise)
-            endWritten = promise.futureResult
-        } else {
-            context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
-        }
+    /// The `Connection` field for the client: `close` on the last response, `keep-alive`
+    /// for an HTTP/1.0 client that asked for it.
+    func connectionField() -> HeadWriter.ConnectionField {
+        if !keepAlive || listenerClosing { return .close }
+        return versionMinor == 0 ? .keepAlive : .none
     }
 
     /// Both the request and the response are complete.
@@ -342,22 +383,24 @@ final class FrontendHandler: ChannelDuplexHandler, RemovableChannelHandler {
         group = nil
         endpoint = nil
         upstreamHead = nil
-        pendingParts.removeAll(keepingCapacity: true)
+        responseBuffer = nil
+        pendingBody.removeAll(keepingCapacity: true)
         responseCookies.removeAll()
         if !keepAlive || listenerClosing {
+            inbound = nil
             closeAfterWrites()
-        } else {
-            resumeReads()
+            state = .closed
+            return
         }
+        resumeReads()
+        if inbound != nil { processInbound() }
     }
 
-    /// Closes once the last response has been written.
+    /// Closes once everything written so far has gone out.
     func closeAfterWrites() {
         guard let context else { return }
-        if let endWritten {
-            endWritten.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
-        } else {
-            context.close(promise: nil)
-        }
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: promise)
+        promise.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 }

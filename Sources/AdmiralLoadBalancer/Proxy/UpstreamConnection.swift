@@ -1,16 +1,15 @@
 import NIOCore
-import NIOHTTP1
 
-/// The last handler of a connection to a target: relays response parts to the client
+/// The only handler of a connection to a target: relays the response bytes to the client
 /// connection that currently owns it, and holds reads while that client cannot take more
 /// (backpressure from the client's socket to the target's).
 ///
 /// NIO handlers are confined to their channel's event loop; the client connection that
 /// uses this one lives on the same loop, so they call each other directly.
 final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     let endpoint: TargetEndpoint
     let counters: LoadBalancerCounters
@@ -31,8 +30,9 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
         self.counters = counters
     }
 
-    var isActive: Bool { isOpen && (context?.channel.isActive ?? false) }
-    var isWritable: Bool { context?.channel.isWritable ?? false }
+    var isActive: Bool { isOpen }
+    /// Kept from writability events, so the request path does not ask the channel.
+    private(set) var writable = true
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -60,13 +60,13 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
+        let bytes = unwrapInboundIn(data)
         guard let owner else {
             // A pooled connection must stay silent; anything it says makes it unusable.
             close()
             return
         }
-        owner.upstreamRead(self, part)
+        owner.upstreamRead(self, bytes)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -74,7 +74,8 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { owner?.upstreamBecameWritable() }
+        writable = context.channel.isWritable
+        if writable { owner?.upstreamBecameWritable() }
         context.fireChannelWritabilityChanged()
     }
 
@@ -100,8 +101,8 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     @inline(__always)
-    func write(_ part: HTTPClientRequestPart) {
-        context?.write(wrapOutboundOut(part), promise: nil)
+    func write(_ bytes: ByteBuffer) {
+        context?.write(wrapOutboundOut(bytes), promise: nil)
     }
 
     @inline(__always)

@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 /// Keep-alive connections from one event loop to one target: idle ones are reused
@@ -9,13 +8,6 @@ final class UpstreamPool {
     static let connectTimeout: TimeAmount = .seconds(10)
     /// Idle connections kept per target and event loop; more are closed on release.
     static let maximumIdleConnections = 256
-    /// Responses larger than these header limits are treated as malformed (502).
-    static let responseLimits: NIOHTTPDecoderLimitConfiguration = {
-        var limits = NIOHTTPDecoderLimitConfiguration()
-        limits.maxHeaderFieldSize = 64 * 1024
-        limits.maxHeaderListSize = 64 * 1024
-        return limits
-    }()
 
     let endpoint: TargetEndpoint
     unowned let context: LoopContext
@@ -76,14 +68,8 @@ final class UpstreamPool {
             .channelOption(.maxMessagesPerRead, value: 16)
             .channelInitializer { channel in
                 do {
-                    let sync = channel.pipeline.syncOperations
-                    let encoder = HTTPRequestEncoder()
-                    let decoder = HTTPResponseDecoder(
-                        leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .forward,
-                        limitConfiguration: UpstreamPool.responseLimits)
-                    try sync.addHandler(encoder)
-                    try sync.addHandler(ByteToMessageHandler(decoder))
-                    try sync.addHandler(UpstreamConnection(endpoint: endpoint, counters: counters))
+                    try channel.pipeline.syncOperations.addHandler(
+                        UpstreamConnection(endpoint: endpoint, counters: counters))
                     return channel.eventLoop.makeSucceededVoidFuture()
                 } catch {
                     return channel.eventLoop.makeFailedFuture(error)

@@ -1,5 +1,3 @@
-import NIOHTTP1
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -13,20 +11,6 @@ import Darwin
 enum StickyCookie {
     static let targetCookie = "AWSALB"
     static let targetGroupCookie = "AWSALBTG"
-
-    /// The value of cookie `name` in the request's Cookie headers.
-    static func value(named name: String, in headers: HTTPHeaders) -> Substring? {
-        for header in headers["cookie"] {
-            for pair in header.split(separator: ";") {
-                let trimmed = pair.trimmingSpaces
-                guard let equals = trimmed.firstIndex(of: "=") else { continue }
-                if trimmed[..<equals] == name {
-                    return trimmed[trimmed.index(after: equals)...]
-                }
-            }
-        }
-        return nil
-    }
 
     /// A `Set-Cookie` value: `NAME=value; Expires=<HTTP-date>; Path=/`.
     static func setCookie(name: String, value: String, lifetime: Duration, now: Int = Int(time(nil))) -> String {

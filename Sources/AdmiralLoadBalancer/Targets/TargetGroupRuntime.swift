@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 import Synchronization
 
 /// A target group at run time: its ``TargetGroupState`` behind a lock, its counters, and
@@ -87,12 +86,12 @@ final class TargetGroupRuntime: Sendable {
     /// Chooses a target for a request with these headers (whose `AWSALB` cookie counts
     /// when stickiness is on), or `nil` when no target is registered.
     @inline(__always)
-    func select(headers: HTTPHeaders) -> Selection? {
+    func select(request: HTTPHead) -> Selection? {
         state.withLock { locked in
             let attributes = locked.machine.configuration.attributes
             let now: NIODeadline = attributes.slowStartDuration > .zero ? .now() : .uptimeNanoseconds(0)
             let token = attributes.stickinessDuration == nil
-                ? nil : StickyCookie.value(named: StickyCookie.targetCookie, in: headers).map(String.init)
+                ? nil : request.cookie(named: StickyCookie.targetCookie).map(String.init)
             guard let endpoint = locked.machine.select(stickyToken: token, now: now) else { return nil }
             return Selection(endpoint: endpoint, stickiness: attributes.stickinessDuration)
         }
