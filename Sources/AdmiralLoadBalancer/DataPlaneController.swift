@@ -79,11 +79,13 @@ actor DataPlaneController {
         let idleTimeouts = Dictionary(
             uniqueKeysWithValues: configuration.loadBalancers.map { ($0.id, TimeAmount($0.idleTimeout)) })
         var tables: [(ListenerConfiguration, RoutingTable)] = []
-        for listener in configuration.listeners {
-            let table = try compile(
-                listener, loadBalancer: newLoadBalancers[listener.loadBalancerID]!,
+        func compileTable(_ listener: ListenerConfiguration, port: Int) throws -> RoutingTable {
+            try compile(
+                listener, port: port, loadBalancer: newLoadBalancers[listener.loadBalancerID]!,
                 idleTimeout: idleTimeouts[listener.loadBalancerID] ?? .seconds(60), groups: newGroups)
-            tables.append((listener, table))
+        }
+        for listener in configuration.listeners {
+            tables.append((listener, try compileTable(listener, port: listener.port)))
         }
 
         // Bind the listeners that are new; on failure undo those binds and change nothing.
@@ -113,7 +115,14 @@ actor DataPlaneController {
                 listeners[key] = newlyBound
             } else {
                 listeners[key]?.listenerID = listener.id
-                listeners[key]?.runtime.install(table)
+            }
+            guard let current = listeners[key] else { continue }
+            if listener.port == 0 {
+                // A listener on any free port: its rules (X-Forwarded-Port, redirects) see the real one.
+                let port = current.channel.localAddress?.port ?? 0
+                current.runtime.install((try? compileTable(listener, port: port)) ?? table)
+            } else if bound[key] == nil {
+                current.runtime.install(table)
             }
         }
         for (key, listener) in listeners where !liveKeys.contains(key) {
@@ -183,7 +192,7 @@ actor DataPlaneController {
     // MARK: - Compiling
 
     private func compile(
-        _ listener: ListenerConfiguration, loadBalancer: LoadBalancerRuntime, idleTimeout: TimeAmount,
+        _ listener: ListenerConfiguration, port: Int, loadBalancer: LoadBalancerRuntime, idleTimeout: TimeAmount,
         groups: [String: TargetGroupRuntime]
     ) throws -> RoutingTable {
         let rules = try listener.rules.map { rule in
@@ -193,7 +202,7 @@ actor DataPlaneController {
                 action: compile(rule.action, groups: groups))
         }
         return RoutingTable(
-            listenerID: listener.id, port: listener.port, loadBalancer: loadBalancer, idleTimeout: idleTimeout,
+            listenerID: listener.id, port: port, loadBalancer: loadBalancer, idleTimeout: idleTimeout,
             rules: rules, defaultAction: compile(listener.defaultAction, groups: groups))
     }
 

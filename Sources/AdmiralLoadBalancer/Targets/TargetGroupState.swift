@@ -231,11 +231,13 @@ struct TargetGroupState {
         else { return nil }
         let previous = reportedHealth(of: member)
         let wasHealthy = member.tracker.isHealthy
-        guard
-            member.tracker.record(
-                outcome, healthyThreshold: configuration.healthCheck.healthyThreshold,
-                unhealthyThreshold: configuration.healthCheck.unhealthyThreshold)
-        else { return nil }
+        let changed = member.tracker.record(
+            outcome, healthyThreshold: configuration.healthCheck.healthyThreshold,
+            unhealthyThreshold: configuration.healthCheck.unhealthyThreshold)
+        guard changed else {
+            members[target] = member
+            return nil
+        }
         let isHealthy = member.tracker.isHealthy
         if isHealthy, !wasHealthy {
             member.slowStartSince = entersSlowStart(now: now, excluding: target) ? now : nil

@@ -87,6 +87,8 @@ private final class BackendHandler: ChannelInboundHandler {
     let raw: RawWriter
     var head: HTTPRequestHead?
     var echoing = false
+    /// Health checks are not counted in flight.
+    var counted = false
 
     init(backend: TestBackend, raw: RawWriter) {
         self.backend = backend
@@ -98,7 +100,8 @@ private final class BackendHandler: ChannelInboundHandler {
         case .head(let head):
             self.head = head
             backend.record(head)
-            backend.inFlight.wrappingAdd(1, ordering: .relaxed)
+            counted = head.uri != "/health"
+            if counted { backend.inFlight.wrappingAdd(1, ordering: .relaxed) }
             if head.uri == "/echo" {
                 echoing = true
                 var headers = HTTPHeaders()
@@ -121,7 +124,8 @@ private final class BackendHandler: ChannelInboundHandler {
     }
 
     private func finish(_ context: ChannelHandlerContext) {
-        backend.inFlight.wrappingSubtract(1, ordering: .relaxed)
+        if counted { backend.inFlight.wrappingSubtract(1, ordering: .relaxed) }
+        counted = false
     }
 
     private func send(_ status: HTTPResponseStatus, _ body: String, _ context: ChannelHandlerContext) {

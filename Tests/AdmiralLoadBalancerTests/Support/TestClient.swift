@@ -115,7 +115,7 @@ private final class ResponseCollector: ChannelInboundHandler {
 /// Sends raw bytes on a new connection and returns everything received until the server
 /// closes the connection (or `timeout`).
 func rawExchange(port: Int, _ bytes: String, timeout: TimeAmount = .seconds(5)) async throws -> (String, closed: Bool) {
-    let received = Mutex(ByteBuffer())
+    let received = ReceivedBytes()
     let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         .channelInitializer { channel in
             channel.eventLoop.makeCompletedFuture {
@@ -132,16 +132,20 @@ func rawExchange(port: Int, _ bytes: String, timeout: TimeAmount = .seconds(5)) 
         closed = false
         try? await channel.close()
     }
-    return (received.withLock { String(buffer: $0) }, closed)
+    return (received.bytes.withLock { String(buffer: $0) }, closed)
+}
+
+private final class ReceivedBytes: Sendable {
+    let bytes = Mutex(ByteBuffer())
 }
 
 private final class RawCollector: ChannelInboundHandler, Sendable {
     typealias InboundIn = ByteBuffer
-    let received: Mutex<ByteBuffer>
-    init(received: Mutex<ByteBuffer>) { self.received = received }
+    let received: ReceivedBytes
+    init(received: ReceivedBytes) { self.received = received }
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
-        received.withLock { $0.writeBuffer(&buffer) }
+        received.bytes.withLock { _ = $0.writeBuffer(&buffer) }
     }
 }
 

@@ -293,11 +293,13 @@ enum HTTPHeadParser {
             if equalsLowercase(raw, name, "set-cookie") { return .setCookie }
             return .other
         case 14: return equalsLowercase(raw, name, "content-length") ? .contentLength : .other
-        case 15: return equalsLowercase(raw, name, "x-forwarded-for") ? .xForwardedFor : .other
+        case 15:
+            if equalsLowercase(raw, name, "x-forwarded-for") { return .xForwardedFor }
+            if equalsLowercase(raw, name, "x-amzn-trace-id") { return .traceID }
+            return .other
         case 16:
             if equalsLowercase(raw, name, "proxy-connection") { return .proxyConnection }
             if equalsLowercase(raw, name, "x-forwarded-port") { return .xForwardedPort }
-            if equalsLowercase(raw, name, "x-amzn-trace-id") { return .traceID }
             return .other
         case 17:
             if equalsLowercase(raw, name, "transfer-encoding") { return .transferEncoding }
