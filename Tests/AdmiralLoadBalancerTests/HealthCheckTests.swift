@@ -104,6 +104,7 @@ struct HealthCheckTests {
         await gone.stop()
         var check = fastHealthCheck
         check.path = "/hang"
+        check.timeout = .milliseconds(300)
         let dataPlane = LoadBalancerDataPlane(logger: quietLogger)
         try await dataPlane.apply(
             simpleConfiguration(

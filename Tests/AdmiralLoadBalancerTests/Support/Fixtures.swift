@@ -32,9 +32,11 @@ enum IDs {
     }
 }
 
-/// Health checks fast enough for tests: every 100 ms, healthy after 2 passes.
+/// Health checks fast enough for tests: every 100 ms, healthy after 2 passes. The timeout
+/// is generous (and longer than the interval, which ALB would refuse) so that a busy
+/// machine does not make targets flap.
 let fastHealthCheck = HealthCheckSettings(
-    path: "/health", interval: .milliseconds(100), timeout: .milliseconds(80), healthyThreshold: 2,
+    path: "/health", interval: .milliseconds(100), timeout: .seconds(3), healthyThreshold: 2,
     unhealthyThreshold: 2)
 
 func target(_ backend: TestBackend) -> TargetConfiguration {
