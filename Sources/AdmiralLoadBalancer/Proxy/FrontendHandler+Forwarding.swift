@@ -36,9 +36,11 @@ extension FrontendHandler {
         }
         requestHasBody = head.declaresBody
         let loop = self.loop
-        upstreamHead = HeadWriter.forwardedRequest(
-            head, clientIP: clientIP, listenerPort: table.portString, traceID: { loop.newTraceID() },
-            allocator: context.channel.allocator)
+        var out = requestHeadSpare ?? context.channel.allocator.buffer(capacity: 512)
+        requestHeadSpare = nil
+        HeadWriter.forwardedRequest(
+            head, clientIP: clientIP, listenerPort: table.portString, traceID: { loop.newTraceID() }, into: &out)
+        upstreamHead = out
         connectUpstream(fresh: false)
     }
 
@@ -90,6 +92,7 @@ extension FrontendHandler {
         }
         pendingBody.removeAll(keepingCapacity: true)
         connection.flush()
+        upstreamUnflushed = false
         sentAt = .now()
         upstreamActivity = sentAt
         armWatchdog(at: sentAt + idleTimeout)
@@ -130,6 +133,7 @@ extension FrontendHandler {
                     }
                     // 100 Continue and other informational answers go straight through.
                     context.write(wrapOutboundOut(head.bytes), promise: nil)
+                    clientUnflushed = true
                     if buffer.readableBytes == 0 { return }
                     continue
                 }
@@ -164,21 +168,27 @@ extension FrontendHandler {
         {
             reserve = length
         }
-        var out = HeadWriter.clientResponse(
-            head, cookies: responseCookies, connection: connectionField(), reserve: reserve,
-            allocator: context.channel.allocator)
+        var out = responseHeadSpare ?? context.channel.allocator.buffer(capacity: 512)
+        responseHeadSpare = nil
+        HeadWriter.clientResponse(
+            head, cookies: responseCookies, connection: connectionField(), reserve: reserve, into: &out)
         if reserve > 0, var body = buffer.readSlice(length: reserve) {
             out.writeBuffer(&body)
             responseFraming = .none
         }
         context.write(wrapOutboundOut(out), promise: nil)
+        clientUnflushed = true
+        responseHeadSpare = out
     }
 
     private func relayResponseBody(_ buffer: inout ByteBuffer, context: ChannelHandlerContext) {
         while !responseFraming.isComplete, buffer.readableBytes > 0 {
             do {
                 let (bytes, _) = try responseFraming.take(from: &buffer)
-                if let bytes { context.write(wrapOutboundOut(bytes), promise: nil) }
+                if let bytes {
+                    context.write(wrapOutboundOut(bytes), promise: nil)
+                    clientUnflushed = true
+                }
             } catch {
                 // Broken chunked framing from the target mid-response: cut the client off.
                 abandonUpstream()
@@ -196,6 +206,7 @@ extension FrontendHandler {
     private func responseComplete(context: ChannelHandlerContext) {
         detachUpstream(reuse: upstreamReusable && requestEnded)
         finishOutstanding()
+        clientUnflushed = false
         context.flush()
         if requestEnded {
             finishExchange()
@@ -208,7 +219,10 @@ extension FrontendHandler {
     }
 
     func upstreamReadComplete() {
-        if state == .forwarding || state == .discarding { context?.flush() }
+        if clientUnflushed {
+            clientUnflushed = false
+            context?.flush()
+        }
     }
 
     func upstreamBecameWritable() {

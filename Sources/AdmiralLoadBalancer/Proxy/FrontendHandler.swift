@@ -70,6 +70,14 @@ final class FrontendHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var responseBuffer: ByteBuffer?
     var responseScanOffset = 0
     var responseFraming = MessageFraming.none
+    /// Bytes written to the target (or the client) since the last flush: a flush with
+    /// nothing to send still costs a trip through the pipeline.
+    var upstreamUnflushed = false
+    /// Head buffers kept between requests: when the socket has sent the last one, its
+    /// storage is ours alone again and is reused instead of allocated.
+    var requestHeadSpare: ByteBuffer?
+    var responseHeadSpare: ByteBuffer?
+    var clientUnflushed = false
 
     init(listener: ListenerRuntime, loop: LoopContext) {
         self.listener = listener
@@ -220,7 +228,10 @@ final class FrontendHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if state == .forwarding { upstream?.flush() }
+        if upstreamUnflushed {
+            upstreamUnflushed = false
+            upstream?.flush()
+        }
         context.fireChannelReadComplete()
     }
 
@@ -325,6 +336,7 @@ final class FrontendHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func sendBody(_ bytes: ByteBuffer) {
         if let upstream {
             upstream.write(bytes)
+            upstreamUnflushed = true
             bodySentUpstream = true
             upstreamActivity = lastActivity
             if !upstream.writable { pauseReads() }
@@ -339,7 +351,10 @@ final class FrontendHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .discarding:
             finishExchange()
         case .forwarding:
-            upstream?.flush()
+            if upstreamUnflushed {
+                upstreamUnflushed = false
+                upstream?.flush()
+            }
         case .idle, .closed:
             break
         }
@@ -382,6 +397,7 @@ final class FrontendHandler: ChannelDuplexHandler, RemovableChannelHandler {
         table = nil
         group = nil
         endpoint = nil
+        if let upstreamHead { requestHeadSpare = upstreamHead }
         upstreamHead = nil
         responseBuffer = nil
         pendingBody.removeAll(keepingCapacity: true)

@@ -164,12 +164,14 @@ private final class BackendHandler: ChannelInboundHandler {
             var headers = HTTPHeaders()
             headers.add(name: "Content-Length", value: String(total))
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            // Bytes 0, 1, ... 250, 0, 1, ... in pieces of 251 × 261 bytes.
+            let pattern = (0..<251).map { UInt8($0) }
+            var block = context.channel.allocator.buffer(capacity: 251 * 261)
+            for _ in 0..<261 { block.writeBytes(pattern) }
             var sent = 0
             while sent < total {
-                let count = min(65_536, total - sent)
-                var piece = context.channel.allocator.buffer(capacity: count)
-                for index in 0..<count { piece.writeInteger(UInt8(truncatingIfNeeded: (sent + index) % 251)) }
-                context.write(wrapOutboundOut(.body(.byteBuffer(piece))), promise: nil)
+                let count = min(block.readableBytes, total - sent)
+                context.write(wrapOutboundOut(.body(.byteBuffer(block.getSlice(at: 0, length: count)!))), promise: nil)
                 sent += count
             }
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)

@@ -13,12 +13,11 @@ enum HeadWriter {
 
     private static let crlf: StaticString = "\r\n"
 
-    /// The request head for the target.
+    /// Writes the request head for the target into `out` (cleared first).
     static func forwardedRequest(
-        _ head: HTTPHead, clientIP: String, listenerPort: String, traceID: () -> String,
-        allocator: ByteBufferAllocator
-    ) -> ByteBuffer {
-        var out = allocator.buffer(capacity: head.bytes.readableBytes + 160)
+        _ head: HTTPHead, clientIP: String, listenerPort: String, traceID: () -> String, into out: inout ByteBuffer
+    ) {
+        out.clear(minimumCapacity: head.bytes.readableBytes + 160)
         var hasTraceID = false
         var hasForwardedFor = false
         head.bytes.withUnsafeReadableBytes { raw in
@@ -59,16 +58,14 @@ enum HeadWriter {
             out.writeStaticString("Connection: keep-alive\r\n")
         }
         out.writeStaticString(crlf)
-        return out
     }
 
-    /// The response head for the client, with room for `reserve` more bytes (a small body
-    /// copied in to save a write).
+    /// Writes the response head for the client into `out` (cleared first), with room for
+    /// `reserve` more bytes (a small body copied in to save a write).
     static func clientResponse(
-        _ head: HTTPHead, cookies: [String], connection: ConnectionField, reserve: Int,
-        allocator: ByteBufferAllocator
-    ) -> ByteBuffer {
-        var out = allocator.buffer(capacity: head.bytes.readableBytes + 64 + reserve + cookies.count * 96)
+        _ head: HTTPHead, cookies: [String], connection: ConnectionField, reserve: Int, into out: inout ByteBuffer
+    ) {
+        out.clear(minimumCapacity: head.bytes.readableBytes + 64 + reserve + cookies.count * 96)
         head.bytes.withUnsafeReadableBytes { raw in
             out.writeBytes(UnsafeRawBufferPointer(rebasing: raw[0..<(head.startLineEnd + 2)]))
             for field in head.fields {
@@ -87,7 +84,6 @@ enum HeadWriter {
         }
         writeConnection(connection, into: &out)
         out.writeStaticString(crlf)
-        return out
     }
 
     static func writeConnection(_ connection: ConnectionField, into out: inout ByteBuffer) {
