@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import ServiceLifecycle
 import Synchronization
 import Testing
 
@@ -45,6 +46,45 @@ struct DrainingAndApplyTests {
         await dataPlane.shutdown()
         await staying.stop()
         await leaving.stop()
+    }
+
+    @Test("a request still in flight when the deregistration delay ends is cut off with a 502")
+    func drainDeadline() async throws {
+        let backend = try await TestBackend.start(name: "slowpoke")
+        let dataPlane = LoadBalancerDataPlane(logger: quietLogger)
+        let attributes = TargetGroupAttributes(deregistrationDelay: .milliseconds(300))
+        try await dataPlane.apply(simpleConfiguration(targets: [target(backend)], attributes: attributes))
+        let connection = try await TestConnection.connect(port: dataPlane.port())
+        let request = Task { try await connection.request(.GET, "/slow?ms=5000") }
+        #expect(await eventually { backend.inFlight.load(ordering: .relaxed) == 1 })
+        try await dataPlane.apply(simpleConfiguration(targets: [], attributes: attributes))
+        #expect(dataPlane.health(of: backend) == .draining)
+        let response = try await request.value
+        #expect(response.status == 502)
+        #expect(dataPlane.health(of: backend) == nil)
+        await connection.close()
+        await dataPlane.shutdown()
+        await backend.stop()
+    }
+
+    @Test("run() serves until graceful shutdown, then closes the listeners")
+    func serviceLifecycle() async throws {
+        let backend = try await TestBackend.start(name: "svc")
+        let dataPlane = LoadBalancerDataPlane(logger: quietLogger)
+        try await dataPlane.apply(simpleConfiguration(targets: [target(backend)]))
+        let port = dataPlane.port()
+        let group = ServiceGroup(services: [dataPlane], logger: quietLogger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let connection = try await TestConnection.connect(port: port)
+            #expect(try await connection.request(.GET, "/").text == "svc")
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            #expect(await eventually { !connection.isActive })
+        }
+        await #expect(throws: (any Error).self) { try await TestConnection.connect(port: port) }
+        await #expect(throws: LoadBalancerError.self) { try await dataPlane.apply(simpleConfiguration(targets: [])) }
+        await backend.stop()
     }
 
     @Test("apply is idempotent and swaps rules for the next request on an open connection")

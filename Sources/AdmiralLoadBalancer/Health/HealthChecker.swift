@@ -65,6 +65,11 @@ final class HealthChecker: Sendable {
         let matcher: HealthCodeMatcher?
         (due, matcher) = state.withLock { locked in
             guard locked.settings != nil else { return ([], nil) }
+            if !onlyNew {
+                // Forget endpoints that left the group (and whose identifiers may be reused).
+                let current = Set(plan.targets.map { ObjectIdentifier($0.0) })
+                locked.seen.formIntersection(current)
+            }
             var due: [(TargetEndpoint, Int)] = []
             for (endpoint, port) in plan.targets {
                 let id = ObjectIdentifier(endpoint)

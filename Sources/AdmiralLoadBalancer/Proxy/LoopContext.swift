@@ -39,14 +39,19 @@ final class LoopContext: @unchecked Sendable {
         return pool
     }
 
-    /// Closes this loop's idle connections to `endpoint`; with `forget`, drops the pool
-    /// (the endpoint is gone) so its busy connections close when their exchange ends.
+    /// Closes this loop's idle connections to `endpoint` (it started draining); with
+    /// `forget` (its deregistration delay is over, or it left with its group), closes its
+    /// busy connections too and drops the pool.
     func closeConnections(to endpoint: TargetEndpoint, forget: Bool) {
         eventLoop.preconditionInEventLoop()
         let key = ObjectIdentifier(endpoint)
         guard let pool = pools[key] else { return }
-        pool.closeIdle()
-        if forget { pools[key] = nil }
+        if forget {
+            pool.closeAll()
+            pools[key] = nil
+        } else {
+            pool.closeIdle()
+        }
     }
 
     /// Closes every idle pooled connection (at shutdown).

@@ -12,6 +12,8 @@ final class UpstreamPool {
     let endpoint: TargetEndpoint
     unowned let context: LoopContext
     private var idle: [UpstreamConnection] = []
+    /// Every open connection, idle or carrying a request.
+    private var open: [ObjectIdentifier: UpstreamConnection] = [:]
 
     init(endpoint: TargetEndpoint, context: LoopContext) {
         self.endpoint = endpoint
@@ -48,11 +50,21 @@ final class UpstreamPool {
         if let index = idle.firstIndex(where: { $0 === connection }) {
             idle.remove(at: index)
         }
+        open[ObjectIdentifier(connection)] = nil
     }
 
     func closeIdle() {
         let connections = idle
         idle = []
+        for connection in connections { connection.close() }
+    }
+
+    /// Closes every connection, also those carrying a request (whose clients get a 502,
+    /// or a closed connection when the response had started).
+    func closeAll() {
+        closeIdle()
+        let connections = Array(open.values)
+        open = [:]
         for connection in connections { connection.close() }
     }
 
@@ -87,6 +99,7 @@ final class UpstreamPool {
                 do {
                     let connection = try channel.pipeline.syncOperations.handler(type: UpstreamConnection.self)
                     connection.pool = self
+                    self.open[ObjectIdentifier(connection)] = connection
                     completion(.success(connection))
                 } catch {
                     channel.close(promise: nil)
