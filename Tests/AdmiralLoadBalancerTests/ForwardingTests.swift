@@ -163,6 +163,19 @@ struct ForwardingTests {
         var served: [String: Int] = [:]
         for _ in 0..<40 { served[try await connection.request(.GET, "/").text, default: 0] += 1 }
         #expect(served == ["blue": 30, "green": 10])
+        // With target-group stickiness the AWSALBTG cookie keeps a client on its group.
+        configuration.listeners[0].defaultAction = .forward(
+            ForwardAction(
+                targetGroups: [
+                    WeightedTargetGroup(id: IDs.group("web"), weight: 1), WeightedTargetGroup(id: IDs.group("green"), weight: 1),
+                ], stickinessDuration: .seconds(60)))
+        try await dataPlane.apply(configuration)
+        let first = try await connection.request(.GET, "/")
+        let groupCookie = try #require(first.headers["Set-Cookie"].first { $0.hasPrefix("AWSALBTG=") })
+        let cookie = String(groupCookie.split(separator: ";")[0])
+        for _ in 0..<6 {
+            #expect(try await connection.request(.GET, "/", headers: [("Cookie", cookie)]).text == first.text)
+        }
         await connection.close()
         await dataPlane.shutdown()
         await blue.stop()
