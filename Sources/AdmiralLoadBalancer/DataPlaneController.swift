@@ -60,7 +60,8 @@ actor DataPlaneController {
         // Runtimes: reuse what exists (counters and health survive), create what is new.
         var newLoadBalancers: [String: LoadBalancerRuntime] = [:]
         for loadBalancer in configuration.loadBalancers {
-            newLoadBalancers[loadBalancer.id] = loadBalancers[loadBalancer.id] ?? LoadBalancerRuntime(id: loadBalancer.id)
+            newLoadBalancers[loadBalancer.id] =
+                loadBalancers[loadBalancer.id] ?? LoadBalancerRuntime(id: loadBalancer.id)
         }
         var newGroups: [String: TargetGroupRuntime] = [:]
         for group in configuration.targetGroups {
@@ -80,8 +81,14 @@ actor DataPlaneController {
             uniqueKeysWithValues: configuration.loadBalancers.map { ($0.id, TimeAmount($0.idleTimeout)) })
         var tables: [(ListenerConfiguration, RoutingTable)] = []
         func compileTable(_ listener: ListenerConfiguration, port: Int) throws -> RoutingTable {
-            try compile(
-                listener, port: port, loadBalancer: newLoadBalancers[listener.loadBalancerID]!,
+            guard let loadBalancer = newLoadBalancers[listener.loadBalancerID] else {
+                throw LoadBalancerError(
+                    .unknownReference,
+                    "Listener \(listener.id) names load balancer \(listener.loadBalancerID), which is not in the configuration."
+                )
+            }
+            return try compile(
+                listener, port: port, loadBalancer: loadBalancer,
                 idleTimeout: idleTimeouts[listener.loadBalancerID] ?? .seconds(60), groups: newGroups)
         }
         for listener in configuration.listeners {
@@ -128,13 +135,14 @@ actor DataPlaneController {
         for (key, listener) in listeners where !liveKeys.contains(key) {
             listeners[key] = nil
             core.logger.info(
-                "Closing listener", metadata: ["listener": "\(listener.listenerID)", "address": "\(key.address):\(key.port)"])
+                "Closing listener",
+                metadata: ["listener": "\(listener.listenerID)", "address": "\(key.address):\(key.port)"])
             listener.runtime.closeConnections()
             try? await listener.channel.close()
         }
 
         for group in configuration.targetGroups {
-            let runtime = newGroups[group.id]!
+            guard let runtime = newGroups[group.id] else { continue }
             let usedBy = users[group.id].map { $0.sorted() } ?? []
             runtime.apply(group, loadBalancerIDs: usedBy)
             if !usedBy.isEmpty, group.healthCheck.enabled {
@@ -199,20 +207,25 @@ actor DataPlaneController {
             RoutingTable.Rule(
                 id: rule.id, priority: rule.priority,
                 conditions: try rule.conditions.map { try CompiledCondition($0, rule: rule.id) },
-                action: compile(rule.action, groups: groups))
+                action: try compile(rule.action, groups: groups))
         }
         return RoutingTable(
             listenerID: listener.id, port: port, loadBalancer: loadBalancer, idleTimeout: idleTimeout,
-            rules: rules, defaultAction: compile(listener.defaultAction, groups: groups))
+            rules: rules, defaultAction: try compile(listener.defaultAction, groups: groups))
     }
 
-    private func compile(_ action: RuleAction, groups: [String: TargetGroupRuntime]) -> RoutingTable.Action {
+    private func compile(_ action: RuleAction, groups: [String: TargetGroupRuntime]) throws -> RoutingTable.Action {
         switch action {
         case .forward(let forward):
-            return .forward(
-                ForwardPlan(
-                    groups: forward.targetGroups.map { (groups[$0.id]!, $0.weight) },
-                    stickiness: forward.stickinessDuration))
+            let weighted = try forward.targetGroups.map { member -> (TargetGroupRuntime, Int) in
+                guard let runtime = groups[member.id] else {
+                    throw LoadBalancerError(
+                        .unknownReference,
+                        "A forward action names target group \(member.id), which is not in the configuration.")
+                }
+                return (runtime, member.weight)
+            }
+            return .forward(ForwardPlan(groups: weighted, stickiness: forward.stickinessDuration))
         case .fixedResponse(let fixed):
             return .fixed(LocalResponse(fixed: fixed))
         case .redirect(let redirect):

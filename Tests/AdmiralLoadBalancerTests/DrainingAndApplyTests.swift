@@ -15,7 +15,8 @@ struct DrainingAndApplyTests {
         let leaving = try await TestBackend.start(name: "leave")
         let dataPlane = LoadBalancerDataPlane(logger: quietLogger)
         let attributes = TargetGroupAttributes(deregistrationDelay: .seconds(1))
-        try await dataPlane.apply(simpleConfiguration(targets: [target(staying), target(leaving)], attributes: attributes))
+        try await dataPlane.apply(
+            simpleConfiguration(targets: [target(staying), target(leaving)], attributes: attributes))
         #expect(await dataPlane.waitUntil(group: IDs.group("web"), all: .healthy))
         let log = HealthLog(dataPlane)
         // Put a slow request on `leaving` (round robin: try until it lands there).
@@ -23,7 +24,9 @@ struct DrainingAndApplyTests {
         var inFlight: Task<TestResponse, any Error>?
         for _ in 0..<4 where inFlight == nil {
             let task = Task { try await slow.request(.GET, "/slow?ms=600") }
-            if await eventually(timeout: .seconds(2), { leaving.inFlight.load(ordering: .relaxed) == 1 || staying.inFlight.load(ordering: .relaxed) == 1 }),
+            if await eventually(
+                timeout: .seconds(2),
+                { leaving.inFlight.load(ordering: .relaxed) == 1 || staying.inFlight.load(ordering: .relaxed) == 1 }),
                 leaving.inFlight.load(ordering: .relaxed) == 1
             {
                 inFlight = task
@@ -101,7 +104,8 @@ struct DrainingAndApplyTests {
         configuration.listeners[0].rules = [
             ListenerRule(
                 id: "maintenance", priority: 1, conditions: [.pathPattern(["*"])],
-                action: .fixedResponse(FixedResponseAction(statusCode: 503, contentType: "text/plain", messageBody: "maintenance")))
+                action: .fixedResponse(
+                    FixedResponseAction(statusCode: 503, contentType: "text/plain", messageBody: "maintenance")))
         ]
         try await dataPlane.apply(configuration)
         #expect(try await connection.request(.GET, "/x").text == "maintenance")
@@ -159,12 +163,14 @@ struct DrainingAndApplyTests {
         await squatter.stop()
     }
 
-    @Test("invalid configurations are refused with a code and a message", arguments: [
-        (LoadBalancerError.Code.unknownReference, "which is not in the configuration"),
-        (.invalidConfiguration, "is not a CIDR block"),
-        (.duplicate, "two rules with priority 7"),
-        (.invalidConfiguration, "is not valid; use codes between 200 and 499"),
-    ])
+    @Test(
+        "invalid configurations are refused with a code and a message",
+        arguments: [
+            (LoadBalancerError.Code.unknownReference, "which is not in the configuration"),
+            (.invalidConfiguration, "is not a CIDR block"),
+            (.duplicate, "two rules with priority 7"),
+            (.invalidConfiguration, "is not valid; use codes between 200 and 499"),
+        ])
     func invalid(_ code: LoadBalancerError.Code, _ message: String) async throws {
         var configuration = simpleConfiguration(targets: [])
         switch code {
@@ -176,7 +182,9 @@ struct DrainingAndApplyTests {
         default:
             if message.contains("CIDR") {
                 configuration.listeners[0].rules = [
-                    ListenerRule(id: "r", priority: 1, conditions: [.sourceIP(["10.0.0.0"])], action: .forward(to: IDs.group("web")))
+                    ListenerRule(
+                        id: "r", priority: 1, conditions: [.sourceIP(["10.0.0.0"])],
+                        action: .forward(to: IDs.group("web")))
                 ]
             } else {
                 configuration.targetGroups[0].healthCheck.matcher = "600"
@@ -216,7 +224,8 @@ struct DrainingAndApplyTests {
         _ = try await connection.request(.GET, "/")
         #expect(dataPlane.metrics().loadBalancers[IDs.loadBalancer]!.requestCount == 6)
         await connection.close()
-        #expect(await eventually { dataPlane.metrics().loadBalancers[IDs.loadBalancer]?.activeClientConnectionCount == 0 })
+        #expect(
+            await eventually { dataPlane.metrics().loadBalancers[IDs.loadBalancer]?.activeClientConnectionCount == 0 })
         await dataPlane.shutdown()
         await backend.stop()
     }

@@ -16,7 +16,9 @@ struct ErrorResponseTests {
         let response = try await connection.request(.GET, "/")
         #expect(response.status == 503)
         #expect(response.header("Server") == "awselb/2.0")
-        #expect(response.text.contains("503 Service Temporarily Unavailable") || response.text.contains("503 Service Unavailable"))
+        #expect(
+            response.text.contains("503 Service Temporarily Unavailable")
+                || response.text.contains("503 Service Unavailable"))
         #expect(connection.isActive)
         #expect(dataPlane.metrics().loadBalancers[IDs.loadBalancer]?.httpCodeELB503Count == 1)
         await connection.close()
@@ -87,12 +89,14 @@ struct ErrorResponseTests {
         await backend.stop()
     }
 
-    @Test("malformed requests get a 400 and a closed connection", arguments: [
-        "NOT HTTP\r\n\r\n",
-        "GET / HTTP/1.1\r\nHost x\r\n\r\n",
-        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",
-        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nnothex\r\n",
-    ])
+    @Test(
+        "malformed requests get a 400 and a closed connection",
+        arguments: [
+            "NOT HTTP\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost x\r\n\r\n",
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",
+            "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nnothex\r\n",
+        ])
     func malformed(_ request: String) async throws {
         let backend = try await TestBackend.start(name: "ok")
         let dataPlane = LoadBalancerDataPlane(logger: quietLogger)
@@ -122,7 +126,8 @@ struct ErrorResponseTests {
         let backend = try await TestBackend.start(name: "p")
         let dataPlane = LoadBalancerDataPlane(logger: quietLogger)
         try await dataPlane.apply(simpleConfiguration(targets: [target(backend)]))
-        let requests = "GET /slow?ms=100 HTTP/1.1\r\nHost: x\r\n\r\nGET /headers HTTP/1.1\r\nHost: x\r\nX-Second: yes\r\n\r\n"
+        let requests =
+            "GET /slow?ms=100 HTTP/1.1\r\nHost: x\r\n\r\nGET /headers HTTP/1.1\r\nHost: x\r\nX-Second: yes\r\n\r\n"
             + "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
         let (answer, closed) = try await rawExchange(port: dataPlane.port(), requests)
         #expect(closed)

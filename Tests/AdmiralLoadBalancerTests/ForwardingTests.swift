@@ -4,19 +4,20 @@ import NIOPosix
 import Synchronization
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 @testable import AdmiralLoadBalancer
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 @Suite("Forwarding over real sockets")
 struct ForwardingTests {
     /// A data plane with one listener in front of `backends`, their health checks passed.
     static func start(
-        _ backends: [TestBackend], attributes: TargetGroupAttributes = TargetGroupAttributes(deregistrationDelay: .seconds(1)),
+        _ backends: [TestBackend],
+        attributes: TargetGroupAttributes = TargetGroupAttributes(deregistrationDelay: .seconds(1)),
         idleTimeout: Duration = .seconds(60), rules: [ListenerRule] = [], waitHealthy: Bool = true
     ) async throws -> LoadBalancerDataPlane {
         let dataPlane = LoadBalancerDataPlane(logger: quietLogger)
@@ -41,7 +42,8 @@ struct ForwardingTests {
             #expect(response.header("X-Backend") == "one")
         }
         let echoed = try await connection.request(
-            .GET, "/headers", headers: [("X-Forwarded-For", "203.0.113.7"), ("Connection", "keep-alive, X-Hop"), ("X-Hop", "1")])
+            .GET, "/headers",
+            headers: [("X-Forwarded-For", "203.0.113.7"), ("Connection", "keep-alive, X-Hop"), ("X-Hop", "1")])
         let lines = Set(echoed.text.split(separator: "\n").map(String.init))
         #expect(lines.contains("X-Forwarded-For: 203.0.113.7, 127.0.0.1"))
         #expect(lines.contains("X-Forwarded-Proto: http"))
@@ -49,7 +51,8 @@ struct ForwardingTests {
         #expect(!lines.contains { $0.hasPrefix("X-Hop") })
         let trace = try #require(lines.first { $0.hasPrefix("X-Amzn-Trace-Id: ") })
         #expect(trace.wholeMatch(of: /X-Amzn-Trace-Id: Root=1-[0-9a-f]{8}-[0-9a-f]{24}/) != nil)
-        let kept = try await connection.request(.GET, "/headers", headers: [("X-Amzn-Trace-Id", "Root=1-5f84c7a1-000000000000000000000001")])
+        let kept = try await connection.request(
+            .GET, "/headers", headers: [("X-Amzn-Trace-Id", "Root=1-5f84c7a1-000000000000000000000001")])
         #expect(kept.text.contains("X-Amzn-Trace-Id: Root=1-5f84c7a1-000000000000000000000001"))
         #expect(connection.isActive)
         // All of it over one pooled connection to the target.
@@ -74,7 +77,9 @@ struct ForwardingTests {
         #expect(echoed.body == body)
         let big = try await connection.request(.GET, "/big?bytes=2000000", timeout: .seconds(20))
         var expected = ByteBuffer()
-        while expected.readableBytes < 2_000_000 { expected.writeBytes(pattern.prefix(2_000_000 - expected.readableBytes)) }
+        while expected.readableBytes < 2_000_000 {
+            expected.writeBytes(pattern.prefix(2_000_000 - expected.readableBytes))
+        }
         #expect(big.body == expected)
         await connection.close()
         await dataPlane.shutdown()
@@ -133,7 +138,8 @@ struct ForwardingTests {
         #expect(plausible.contains(String(expires)))
         let cookie = String(setCookie.split(separator: ";")[0])
         for _ in 0..<6 {
-            #expect(try await connection.request(.GET, "/", headers: [("Cookie", "other=1; \(cookie)")]).text == first.text)
+            #expect(
+                try await connection.request(.GET, "/", headers: [("Cookie", "other=1; \(cookie)")]).text == first.text)
         }
         // Without the cookie, round robin resumes.
         var served = Set<String>()
@@ -157,7 +163,8 @@ struct ForwardingTests {
                     WeightedTargetGroup(id: IDs.group("green"), weight: 1),
                 ])))
         configuration.targetGroups.append(
-            TargetGroupConfiguration(id: IDs.group("green"), port: 80, healthCheck: fastHealthCheck, targets: [target(green)]))
+            TargetGroupConfiguration(
+                id: IDs.group("green"), port: 80, healthCheck: fastHealthCheck, targets: [target(green)]))
         try await dataPlane.apply(configuration)
         let connection = try await TestConnection.connect(port: dataPlane.port())
         var served: [String: Int] = [:]
@@ -167,7 +174,8 @@ struct ForwardingTests {
         configuration.listeners[0].defaultAction = .forward(
             ForwardAction(
                 targetGroups: [
-                    WeightedTargetGroup(id: IDs.group("web"), weight: 1), WeightedTargetGroup(id: IDs.group("green"), weight: 1),
+                    WeightedTargetGroup(id: IDs.group("web"), weight: 1),
+                    WeightedTargetGroup(id: IDs.group("green"), weight: 1),
                 ], stickinessDuration: .seconds(60)))
         try await dataPlane.apply(configuration)
         let first = try await connection.request(.GET, "/")
@@ -188,10 +196,13 @@ struct ForwardingTests {
         let rules = [
             ListenerRule(
                 id: "r-fixed", priority: 5, conditions: [.pathPattern(["/teapot"])],
-                action: .fixedResponse(FixedResponseAction(statusCode: 418, contentType: "application/json", messageBody: "{\"tea\":true}"))),
+                action: .fixedResponse(
+                    FixedResponseAction(statusCode: 418, contentType: "application/json", messageBody: "{\"tea\":true}")
+                )),
             ListenerRule(
                 id: "r-redirect", priority: 10, conditions: [.hostHeader(["old.example.com"])],
-                action: .redirect(RedirectAction(host: "new.example.com", path: "/moved/#{path}", statusCode: .permanent))),
+                action: .redirect(
+                    RedirectAction(host: "new.example.com", path: "/moved/#{path}", statusCode: .permanent))),
             ListenerRule(
                 id: "r-api", priority: 20, conditions: [.pathPattern(["/api/*"]), .httpRequestMethod(["GET"])],
                 action: .forward(to: IDs.group("web"))),
@@ -200,7 +211,8 @@ struct ForwardingTests {
         try await dataPlane.apply(
             simpleConfiguration(
                 targets: [target(backend)], rules: rules,
-                defaultAction: .fixedResponse(FixedResponseAction(statusCode: 404, contentType: "text/plain", messageBody: "no route"))))
+                defaultAction: .fixedResponse(
+                    FixedResponseAction(statusCode: 404, contentType: "text/plain", messageBody: "no route"))))
         #expect(await dataPlane.waitUntil(group: IDs.group("web"), all: .healthy))
         let connection = try await TestConnection.connect(port: dataPlane.port())
         let teapot = try await connection.request(.GET, "/teapot")

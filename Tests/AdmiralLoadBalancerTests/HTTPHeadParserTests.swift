@@ -52,27 +52,31 @@ struct HTTPHeadParserTests {
         #expect(try requestHead("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").isKeepAlive)
     }
 
-    @Test("malformed heads are refused", arguments: [
-        "GET /\r\n\r\n",
-        "GET  / HTTP/1.1\r\n\r\n",
-        "GET / HTTP/2.0\r\n\r\n",
-        "G(T / HTTP/1.1\r\n\r\n",
-        "GET / HTTP/1.1\r\nBad Header: x\r\n\r\n",
-        "GET / HTTP/1.1\r\nNoColon\r\n\r\n",
-        "GET / HTTP/1.1\r\nA: b\r\n folded\r\n\r\n",
-        "GET / HTTP/1.1\nHost: x\r\n\r\n",
-        "GET / HTTP/1.1\r\nHost: a\u{0}b\r\n\r\n",
-    ])
+    @Test(
+        "malformed heads are refused",
+        arguments: [
+            "GET /\r\n\r\n",
+            "GET  / HTTP/1.1\r\n\r\n",
+            "GET / HTTP/2.0\r\n\r\n",
+            "G(T / HTTP/1.1\r\n\r\n",
+            "GET / HTTP/1.1\r\nBad Header: x\r\n\r\n",
+            "GET / HTTP/1.1\r\nNoColon\r\n\r\n",
+            "GET / HTTP/1.1\r\nA: b\r\n folded\r\n\r\n",
+            "GET / HTTP/1.1\nHost: x\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: a\u{0}b\r\n\r\n",
+        ])
     func malformed(_ text: String) {
         #expect(throws: HTTPHeadError.self) { try requestHead(text) }
     }
 
-    @Test("request smuggling framings are refused", arguments: [
-        "POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
-        "POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
-        "POST / HTTP/1.1\r\nContent-Length: 3x\r\n\r\n",
-        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
-    ])
+    @Test(
+        "request smuggling framings are refused",
+        arguments: [
+            "POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+            "POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
+            "POST / HTTP/1.1\r\nContent-Length: 3x\r\n\r\n",
+            "POST / HTTP/1.1\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
+        ])
     func smuggling(_ text: String) {
         #expect(throws: HTTPHeadError.badFraming) { try requestHead(text) }
     }
@@ -88,7 +92,8 @@ struct HTTPHeadParserTests {
 
     @Test("response heads give the status and the body framing")
     func response() throws {
-        let head = try HTTPHeadParser.parseResponse(ByteBuffer(string: "HTTP/1.1 404 Not Found\r\nContent-Length: 5\r\n\r\n"))
+        let head = try HTTPHeadParser.parseResponse(
+            ByteBuffer(string: "HTTP/1.1 404 Not Found\r\nContent-Length: 5\r\n\r\n"))
         #expect(head.status == 404)
         guard case .length(5) = MessageFraming.response(head, requestWasHead: false) else {
             Issue.record("expected a length framing")

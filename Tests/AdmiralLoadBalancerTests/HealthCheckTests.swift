@@ -58,7 +58,10 @@ struct HealthCheckTests {
         bad.setHealthStatus(500)
         let dataPlane = LoadBalancerDataPlane(logger: quietLogger)
         try await dataPlane.apply(simpleConfiguration(targets: [target(good), target(bad)]))
-        #expect(await eventually { dataPlane.health(of: bad)?.state == .unhealthy && dataPlane.health(of: good)?.state == .healthy })
+        #expect(
+            await eventually {
+                dataPlane.health(of: bad)?.state == .unhealthy && dataPlane.health(of: good)?.state == .healthy
+            })
         let health = try #require(dataPlane.health(of: bad))
         #expect(health.reason == .responseCodeMismatch)
         #expect(health.description == "Health checks failed with these codes: [500]")
@@ -96,7 +99,8 @@ struct HealthCheckTests {
         await b.stop()
     }
 
-    @Test("a target that does not answer is unhealthy with Target.Timeout; a closed port with Target.FailedHealthChecks")
+    @Test(
+        "a target that does not answer is unhealthy with Target.Timeout; a closed port with Target.FailedHealthChecks")
     func timeoutAndFailure() async throws {
         let hanging = try await TestBackend.start(name: "hang")
         let gone = try await TestBackend.start(name: "gone")
@@ -123,7 +127,11 @@ struct HealthCheckTests {
         let backend = try await TestBackend.start(name: "u")
         let dataPlane = LoadBalancerDataPlane(logger: quietLogger)
         var configuration = simpleConfiguration(
-            targets: [], extraGroups: [TargetGroupConfiguration(id: IDs.group("spare"), port: 80, healthCheck: fastHealthCheck, targets: [target(backend)])])
+            targets: [],
+            extraGroups: [
+                TargetGroupConfiguration(
+                    id: IDs.group("spare"), port: 80, healthCheck: fastHealthCheck, targets: [target(backend)])
+            ])
         try await dataPlane.apply(configuration)
         let health = try #require(dataPlane.targetHealth(targetGroupID: IDs.group("spare"))?.first?.health)
         #expect(health.state == .unused)

@@ -19,7 +19,8 @@ struct TargetGroupStateTests {
     ) -> TargetGroupConfiguration {
         TargetGroupConfiguration(
             id: "tg", port: 80,
-            healthCheck: HealthCheckSettings(enabled: enabled, healthyThreshold: healthy, unhealthyThreshold: unhealthy),
+            healthCheck: HealthCheckSettings(
+                enabled: enabled, healthyThreshold: healthy, unhealthyThreshold: unhealthy),
             attributes: attributes, targets: targets)
     }
 
@@ -196,13 +197,17 @@ struct TargetGroupStateTests {
 
     @Test("redirects substitute #{protocol}, #{host}, #{port}, #{path} and #{query}")
     func redirects() {
-        let parts = RedirectBuilder.RequestParts(protocol: "http", host: "example.com", port: 8080, path: "a/b", query: "x=1")
-        #expect(RedirectBuilder(action: RedirectAction(statusCode: .permanent)).location(for: parts)
-            == "http://example.com:8080/a/b?x=1")
+        let parts = RedirectBuilder.RequestParts(
+            protocol: "http", host: "example.com", port: 8080, path: "a/b", query: "x=1")
+        #expect(
+            RedirectBuilder(action: RedirectAction(statusCode: .permanent)).location(for: parts)
+                == "http://example.com:8080/a/b?x=1")
         let https = RedirectAction(protocol: "HTTPS", port: "443", statusCode: .permanent)
         #expect(RedirectBuilder(action: https).location(for: parts) == "https://example.com/a/b?x=1")
-        let moved = RedirectAction(host: "new.#{host}", path: "/v2/#{path}", query: "#{query}&from=#{port}", statusCode: .temporary)
-        #expect(RedirectBuilder(action: moved).location(for: parts) == "http://new.example.com:8080/v2/a/b?x=1&from=8080")
+        let moved = RedirectAction(
+            host: "new.#{host}", path: "/v2/#{path}", query: "#{query}&from=#{port}", statusCode: .temporary)
+        #expect(
+            RedirectBuilder(action: moved).location(for: parts) == "http://new.example.com:8080/v2/a/b?x=1&from=8080")
         let noQuery = RedirectBuilder.RequestParts(protocol: "http", host: "h", port: 80, path: "", query: "")
         #expect(RedirectBuilder(action: RedirectAction(statusCode: .permanent)).location(for: noQuery) == "http://h/")
     }
@@ -211,7 +216,8 @@ struct TargetGroupStateTests {
     func httpDate() {
         #expect(StickyCookie.httpDate(epochSeconds: 784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
         #expect(StickyCookie.httpDate(epochSeconds: 0) == "Thu, 01 Jan 1970 00:00:00 GMT")
-        #expect(StickyCookie.setCookie(name: "AWSALB", value: "t", lifetime: .seconds(60), now: 0)
-            == "AWSALB=t; Expires=Thu, 01 Jan 1970 00:01:00 GMT; Path=/")
+        #expect(
+            StickyCookie.setCookie(name: "AWSALB", value: "t", lifetime: .seconds(60), now: 0)
+                == "AWSALB=t; Expires=Thu, 01 Jan 1970 00:01:00 GMT; Path=/")
     }
 }

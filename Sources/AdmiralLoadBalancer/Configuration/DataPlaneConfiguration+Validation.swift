@@ -64,7 +64,8 @@ extension DataPlaneConfiguration {
                 }
                 try Self.validate(rule.action, in: "rule \(rule.id)", groups: groupIDs)
             }
-            try Self.validate(listener.defaultAction, in: "the default action of listener \(listener.id)", groups: groupIDs)
+            try Self.validate(
+                listener.defaultAction, in: "the default action of listener \(listener.id)", groups: groupIDs)
         }
     }
 
@@ -83,7 +84,8 @@ extension DataPlaneConfiguration {
                 }
                 guard (0...999).contains(group.weight) else {
                     throw LoadBalancerError(
-                        .invalidConfiguration, "The forward action of \(place): weight \(group.weight) is not in 0-999.")
+                        .invalidConfiguration, "The forward action of \(place): weight \(group.weight) is not in 0-999."
+                    )
                 }
             }
             if let duration = forward.stickinessDuration, duration <= .zero {
@@ -100,7 +102,8 @@ extension DataPlaneConfiguration {
             if let type = fixed.contentType, !fixedResponseContentTypes.contains(type) {
                 throw LoadBalancerError(
                     .invalidConfiguration,
-                    "The fixed response of \(place): content type '\(type)' is not one of \(fixedResponseContentTypes.sorted().joined(separator: ", ")).")
+                    "The fixed response of \(place): content type '\(type)' is not one of \(fixedResponseContentTypes.sorted().joined(separator: ", "))."
+                )
             }
             if let body = fixed.messageBody, body.count > 1024 {
                 throw LoadBalancerError(

@@ -8,7 +8,8 @@ struct HealthCodeMatcher: Sendable, Equatable {
         func invalid() -> LoadBalancerError {
             LoadBalancerError(
                 .invalidConfiguration,
-                "Health check matcher '\(text)' is not valid; use codes between 200 and 499 such as 200, 200-299 or 200,202.")
+                "Health check matcher '\(text)' is not valid; use codes between 200 and 499 such as 200, 200-299 or 200,202."
+            )
         }
         var ranges: [ClosedRange<Int>] = []
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {

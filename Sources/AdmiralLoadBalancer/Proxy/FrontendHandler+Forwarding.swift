@@ -28,11 +28,13 @@ extension FrontendHandler {
         responseScanOffset = 0
         if let stickiness = selection.stickiness {
             responseCookies.append(
-                StickyCookie.setCookie(name: StickyCookie.targetCookie, value: endpoint.stickyToken, lifetime: stickiness))
+                StickyCookie.setCookie(
+                    name: StickyCookie.targetCookie, value: endpoint.stickyToken, lifetime: stickiness))
         }
         if let stickiness = plan.stickiness {
             responseCookies.append(
-                StickyCookie.setCookie(name: StickyCookie.targetGroupCookie, value: group.stickyToken, lifetime: stickiness))
+                StickyCookie.setCookie(
+                    name: StickyCookie.targetGroupCookie, value: group.stickyToken, lifetime: stickiness))
         }
         requestHasBody = head.declaresBody
         let loop = self.loop
@@ -115,11 +117,13 @@ extension FrontendHandler {
             while !responseStarted {
                 let head: HTTPHead
                 do {
-                    guard let length = try HTTPHeadParser.headLength(in: buffer, scanFrom: &responseScanOffset) else {
+                    guard let length = try HTTPHeadParser.headLength(in: buffer, scanFrom: &responseScanOffset),
+                        let bytes = buffer.readSlice(length: length)
+                    else {
                         responseBuffer = buffer
                         return
                     }
-                    head = try HTTPHeadParser.parseResponse(buffer.readSlice(length: length)!)
+                    head = try HTTPHeadParser.parseResponse(bytes)
                     responseScanOffset = 0
                 } catch {
                     // ALB: 502 when the target's response is malformed.

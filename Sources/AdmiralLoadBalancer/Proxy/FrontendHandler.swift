@@ -248,10 +248,11 @@ final class FrontendHandler: ChannelDuplexHandler, RemovableChannelHandler {
             case .idle:
                 let head: HTTPHead
                 do {
-                    guard let length = try HTTPHeadParser.headLength(in: buffer, scanFrom: &headScanOffset) else {
+                    guard let length = try HTTPHeadParser.headLength(in: buffer, scanFrom: &headScanOffset),
+                        let bytes = buffer.readSlice(length: length)
+                    else {
                         return
                     }
-                    let bytes = buffer.readSlice(length: length)!
                     inbound = buffer.readableBytes > 0 ? buffer : nil
                     headScanOffset = 0
                     head = try HTTPHeadParser.parseRequest(bytes)

@@ -90,7 +90,8 @@ final class TargetGroupRuntime: Sendable {
         state.withLock { locked in
             let attributes = locked.machine.configuration.attributes
             let now: NIODeadline = attributes.slowStartDuration > .zero ? .now() : .uptimeNanoseconds(0)
-            let token = attributes.stickinessDuration == nil
+            let token =
+                attributes.stickinessDuration == nil
                 ? nil : request.cookie(named: StickyCookie.targetCookie).map(String.init)
             guard let endpoint = locked.machine.select(stickyToken: token, now: now) else { return nil }
             return Selection(endpoint: endpoint, stickiness: attributes.stickinessDuration)

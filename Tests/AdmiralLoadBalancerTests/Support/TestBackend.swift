@@ -63,7 +63,9 @@ final class TestBackend: Sendable {
 
     func record(_ head: HTTPRequestHead) {
         recorded.withLock {
-            $0.append(Recorded(method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) }))
+            $0.append(
+                Recorded(method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) })
+            )
         }
     }
 
@@ -106,7 +108,9 @@ private final class BackendHandler: ChannelInboundHandler {
                 echoing = true
                 var headers = HTTPHeaders()
                 headers.add(name: "Transfer-Encoding", value: "chunked")
-                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+                context.writeAndFlush(
+                    wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
+                    promise: nil)
             }
         case .body(let buffer):
             if echoing { context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil) }
@@ -133,7 +137,8 @@ private final class BackendHandler: ChannelInboundHandler {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Length", value: String(body.utf8.count))
         headers.add(name: "X-Backend", value: backend.name)
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
@@ -163,7 +168,9 @@ private final class BackendHandler: ChannelInboundHandler {
             let total = parameter("bytes")
             var headers = HTTPHeaders()
             headers.add(name: "Content-Length", value: String(total))
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            context.write(
+                wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil
+            )
             // Bytes 0, 1, ... 250, 0, 1, ... in pieces of 251 × 261 bytes.
             let pattern = (0..<251).map { UInt8($0) }
             var block = context.channel.allocator.buffer(capacity: 251 * 261)

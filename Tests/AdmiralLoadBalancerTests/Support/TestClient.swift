@@ -39,7 +39,8 @@ final class TestConnection: Sendable {
             }
             .connect(host: host, port: port).get()
         let collector = try await channel.eventLoop.submit {
-            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: ResponseCollector.self), eventLoop: channel.eventLoop)
+            NIOLoopBound(
+                try channel.pipeline.syncOperations.handler(type: ResponseCollector.self), eventLoop: channel.eventLoop)
         }.get()
         return TestConnection(channel: channel, collector: collector)
     }
@@ -59,7 +60,9 @@ final class TestConnection: Sendable {
             if let body, !fields.contains(name: "content-length"), !fields.contains(name: "transfer-encoding") {
                 fields.add(name: "Content-Length", value: String(body.readableBytes))
             }
-            channel.write(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: fields)), promise: nil)
+            channel.write(
+                HTTPClientRequestPart.head(
+                    HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: fields)), promise: nil)
             if let body { channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil) }
             channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
         }
@@ -92,7 +95,8 @@ private final class ResponseCollector: ChannelInboundHandler {
         case .end:
             guard let head, !waiting.isEmpty else { return }
             self.head = nil
-            waiting.removeFirst().succeed(TestResponse(status: Int(head.status.code), headers: head.headers, body: body))
+            waiting.removeFirst().succeed(
+                TestResponse(status: Int(head.status.code), headers: head.headers, body: body))
         }
     }
 
@@ -150,7 +154,8 @@ private final class RawCollector: ChannelInboundHandler, Sendable {
 }
 
 /// Runs `body`, failing with ``TestClientError/timedOut`` after `timeout`.
-func withTimeout<T: Sendable>(_ timeout: TimeAmount, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+func withTimeout<T: Sendable>(_ timeout: TimeAmount, _ body: @escaping @Sendable () async throws -> T) async throws -> T
+{
     try await withThrowingTaskGroup(of: T.self) { group in
         group.addTask { try await body() }
         group.addTask {

@@ -323,7 +323,8 @@ enum HTTPHeadParser {
         _ a: UnsafeRawBufferPointer, _ ra: Range<Int>, _ b: UnsafeRawBufferPointer, _ rb: Range<Int>
     ) -> Bool {
         guard ra.count == rb.count else { return false }
-        for index in 0..<ra.count where a[ra.lowerBound + index].asciiLowercased != b[rb.lowerBound + index].asciiLowercased {
+        for index in 0..<ra.count
+        where a[ra.lowerBound + index].asciiLowercased != b[rb.lowerBound + index].asciiLowercased {
             return false
         }
         return true
