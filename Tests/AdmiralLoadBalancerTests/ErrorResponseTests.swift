@@ -121,6 +121,32 @@ struct ErrorResponseTests {
         await dataPlane.shutdown()
     }
 
+    @Test("HTTP/1.0 clients get keep-alive only when they ask for it; HEAD answers carry no body")
+    func versionsAndHead() async throws {
+        let backend = try await TestBackend.start(name: "v")
+        let dataPlane = LoadBalancerDataPlane(logger: quietLogger)
+        try await dataPlane.apply(simpleConfiguration(targets: [target(backend)]))
+        let port = dataPlane.port()
+        let (plain, plainClosed) = try await rawExchange(port: port, "GET / HTTP/1.0\r\n\r\n")
+        #expect(plain.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(plain.contains("Connection: close\r\n"))
+        #expect(plain.hasSuffix("\r\n\r\nv"))
+        #expect(plainClosed)
+        let (kept, keptClosed) = try await rawExchange(
+            port: port, "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", timeout: .milliseconds(500))
+        #expect(kept.contains("Connection: keep-alive\r\n"))
+        #expect(!keptClosed)
+        // A HEAD answer has a length but no body; the next response follows it directly.
+        let (answers, _) = try await rawExchange(
+            port: port, "HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let parts = answers.split(separator: "HTTP/1.1 200 OK", omittingEmptySubsequences: true)
+        #expect(parts.count == 2)
+        #expect(parts.first?.hasSuffix("\r\n\r\n") == true)
+        #expect(parts.last?.hasSuffix("\r\n\r\nv") == true)
+        await dataPlane.shutdown()
+        await backend.stop()
+    }
+
     @Test("pipelined requests are answered in order")
     func pipelining() async throws {
         let backend = try await TestBackend.start(name: "p")

@@ -75,6 +75,10 @@ struct ForwardingTests {
         let echoed = try await connection.request(.POST, "/echo", body: body, timeout: .seconds(20))
         #expect(echoed.status == 200)
         #expect(echoed.body == body)
+        // A chunked request body is followed through its framing and relayed as is.
+        let chunked = try await connection.request(
+            .POST, "/echo", headers: [("Transfer-Encoding", "chunked")], body: body, timeout: .seconds(20))
+        #expect(chunked.body == body)
         let big = try await connection.request(.GET, "/big?bytes=2000000", timeout: .seconds(20))
         var expected = ByteBuffer()
         while expected.readableBytes < 2_000_000 {

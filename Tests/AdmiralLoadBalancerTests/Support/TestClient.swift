@@ -128,19 +128,25 @@ func rawExchange(port: Int, _ bytes: String, timeout: TimeAmount = .seconds(5)) 
         }
         .connect(host: "127.0.0.1", port: port).get()
     try await channel.writeAndFlush(ByteBuffer(string: bytes))
-    let closed: Bool
-    do {
-        try await withTimeout(timeout) { try await channel.closeFuture.get() }
-        closed = true
-    } catch {
-        closed = false
-        try? await channel.close()
+    // Close our side after `timeout` unless the server closed first.
+    let timedOut = received.timedOut
+    let timer = channel.eventLoop.scheduleTask(in: timeout) {
+        timedOut.withLock { $0 = true }
+        channel.close(promise: nil)
     }
-    return (received.bytes.withLock { String(buffer: $0) }, closed)
+    try? await channel.closeFuture.get()
+    timer.cancel()
+    return (received.bytes.withLock { String(buffer: $0) }, closed: !timedOut.withLock { $0 })
 }
 
 private final class ReceivedBytes: Sendable {
     let bytes = Mutex(ByteBuffer())
+    let timedOut = Flag()
+}
+
+private final class Flag: Sendable {
+    private let value = Mutex(false)
+    func withLock<T>(_ body: (inout Bool) -> T) -> T { value.withLock { body(&$0) } }
 }
 
 private final class RawCollector: ChannelInboundHandler, Sendable {
@@ -150,21 +156,6 @@ private final class RawCollector: ChannelInboundHandler, Sendable {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
         received.bytes.withLock { _ = $0.writeBuffer(&buffer) }
-    }
-}
-
-/// Runs `body`, failing with ``TestClientError/timedOut`` after `timeout`.
-func withTimeout<T: Sendable>(_ timeout: TimeAmount, _ body: @escaping @Sendable () async throws -> T) async throws -> T
-{
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(nanoseconds: UInt64(timeout.nanoseconds))
-            throw TestClientError.timedOut
-        }
-        let result = try await group.next()!
-        group.cancelAll()
-        return result
     }
 }
 
