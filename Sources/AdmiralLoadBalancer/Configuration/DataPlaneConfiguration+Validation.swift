@@ -115,6 +115,15 @@ extension DataPlaneConfiguration {
                     .invalidConfiguration,
                     "The redirect of \(place): protocol '\(proto)' is not HTTP, HTTPS or #{protocol}.")
             }
+            for component in [redirect.protocol, redirect.host, redirect.port, redirect.path, redirect.query] {
+                guard let component else { continue }
+                if component.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+                    throw LoadBalancerError(
+                        .invalidConfiguration,
+                        "The redirect of \(place): '\(component)' contains control characters, which a Location header cannot carry."
+                    )
+                }
+            }
             if let path = redirect.path, !path.hasPrefix("/") {
                 throw LoadBalancerError(
                     .invalidConfiguration, "The redirect of \(place): the path '\(path)' must start with '/'.")
