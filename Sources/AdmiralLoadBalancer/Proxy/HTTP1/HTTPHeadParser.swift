@@ -96,9 +96,12 @@ enum HTTPHeadParser {
 
     private static func parseVersion(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>) throws(HTTPHeadError) -> Int {
         guard range.count == 8 else { throw .malformed }
-        let prefix: [UInt8] = Array("HTTP/1.".utf8)
-        for index in 0..<7 where raw[range.lowerBound + index] != prefix[index] { throw .malformed }
-        switch raw[range.lowerBound + 7] {
+        let start = range.lowerBound
+        // "HTTP/1." then 0 or 1.
+        guard raw[start] == 0x48, raw[start + 1] == 0x54, raw[start + 2] == 0x54, raw[start + 3] == 0x50,
+            raw[start + 4] == 0x2F, raw[start + 5] == 0x31, raw[start + 6] == 0x2E
+        else { throw .malformed }
+        switch raw[start + 7] {
         case UInt8(ascii: "0"): return 0
         case UInt8(ascii: "1"): return 1
         default: throw .malformed
