@@ -87,13 +87,17 @@ extension FrontendHandler {
         upstream = connection
         connection.owner = self
         connection.requestsCarried += 1
-        connection.write(head)
-        for part in pendingBody {
-            bodySentUpstream = true
-            connection.write(part)
+        if pendingBody.isEmpty {
+            connection.writeAndFlush(head)
+        } else {
+            connection.write(head)
+            for part in pendingBody {
+                bodySentUpstream = true
+                connection.write(part)
+            }
+            pendingBody.removeAll(keepingCapacity: true)
+            connection.flush()
         }
-        pendingBody.removeAll(keepingCapacity: true)
-        connection.flush()
         upstreamUnflushed = false
         sentAt = .now()
         upstreamActivity = sentAt
@@ -180,8 +184,14 @@ extension FrontendHandler {
             out.writeBuffer(&body)
             responseFraming = .none
         }
-        context.write(wrapOutboundOut(out), promise: nil)
-        clientUnflushed = true
+        if responseFraming.isComplete {
+            // The whole response is in this buffer: one trip through the pipeline.
+            context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+            clientUnflushed = false
+        } else {
+            context.write(wrapOutboundOut(out), promise: nil)
+            clientUnflushed = true
+        }
         responseHeadSpare = out
     }
 
@@ -210,8 +220,10 @@ extension FrontendHandler {
     private func responseComplete(context: ChannelHandlerContext) {
         detachUpstream(reuse: upstreamReusable && requestEnded)
         finishOutstanding()
-        clientUnflushed = false
-        context.flush()
+        if clientUnflushed {
+            clientUnflushed = false
+            context.flush()
+        }
         if requestEnded {
             finishExchange()
         } else {
