@@ -91,6 +91,31 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Layer 2: the application load balancer's HTTP data plane, raw SwiftNIO.
+        .target(
+            name: "AdmiralLoadBalancer",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Benchmark harness: one load balancer on one event loop (benchmarks/lb/run.sh).
+        .executableTarget(
+            name: "AdmiralLBBench",
+            dependencies: [
+                "AdmiralLoadBalancer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Layer 3: the Hummingbird application.
         .target(
             name: "AdmiralAPI",
@@ -153,6 +178,18 @@ let package = Package(
         .testTarget(
             name: "AdmiralStoreTests",
             dependencies: ["AdmiralStore", "AdmiralModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AdmiralLoadBalancerTests",
+            dependencies: [
+                "AdmiralLoadBalancer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,123 @@
+import Synchronization
+
+/// A shared integer that request handlers on any event loop add to without a lock.
+final class Counter: Sendable {
+    private let value = Atomic<Int>(0)
+
+    init() {}
+
+    @inline(__always)
+    func add(_ amount: Int = 1) {
+        value.wrappingAdd(amount, ordering: .relaxed)
+    }
+
+    @inline(__always)
+    func subtract(_ amount: Int = 1) {
+        value.wrappingSubtract(amount, ordering: .relaxed)
+    }
+
+    /// Adds one and returns the new value.
+    @inline(__always)
+    func addAndFetch() -> Int {
+        value.wrappingAdd(1, ordering: .relaxed).newValue
+    }
+
+    var current: Int { value.load(ordering: .relaxed) }
+}
+
+/// The target response time (request sent to a target until its response head arrived),
+/// kept as a sum, a count and a cumulative-friendly histogram.
+final class ResponseTimeRecorder: Sendable {
+    /// Bucket upper bounds, in microseconds; the last bucket is unbounded.
+    static let boundsMicroseconds: [Int] = [
+        500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000,
+        2_500_000, 5_000_000, 10_000_000,
+    ]
+
+    let sumMicroseconds = Counter()
+    let count = Counter()
+    let buckets: [Counter] = (0...ResponseTimeRecorder.boundsMicroseconds.count).map { _ in Counter() }
+
+    init() {}
+
+    func record(microseconds: Int) {
+        sumMicroseconds.add(microseconds)
+        count.add()
+        var index = 0
+        let bounds = Self.boundsMicroseconds
+        while index < bounds.count, microseconds > bounds[index] { index += 1 }
+        buckets[index].add()
+    }
+
+    func snapshot() -> ResponseTimeSummary {
+        let bounds = Self.boundsMicroseconds
+        return ResponseTimeSummary(
+            sum: Double(sumMicroseconds.current) / 1_000_000,
+            count: count.current,
+            buckets: buckets.enumerated().map { index, counter in
+                ResponseTimeSummary.Bucket(
+                    upperBound: index < bounds.count ? Double(bounds[index]) / 1_000_000 : .infinity,
+                    count: counter.current)
+            })
+    }
+}
+
+/// The counters a request adds to, per load balancer or per target group.
+final class RequestCounters: Sendable {
+    let requests = Counter()
+    let target2xx = Counter()
+    let target3xx = Counter()
+    let target4xx = Counter()
+    let target5xx = Counter()
+    let targetResponseTime = ResponseTimeRecorder()
+    let targetConnectionErrors = Counter()
+
+    init() {}
+
+    @inline(__always)
+    func recordTargetStatus(_ status: Int) {
+        switch status {
+        case 200..<300: target2xx.add()
+        case 300..<400: target3xx.add()
+        case 400..<500: target4xx.add()
+        case 500..<600: target5xx.add()
+        default: break
+        }
+    }
+}
+
+/// A load balancer's counters.
+final class LoadBalancerCounters: Sendable {
+    let requests = RequestCounters()
+    let elb3xx = Counter()
+    let elb4xx = Counter()
+    let elb5xx = Counter()
+    let elb500 = Counter()
+    let elb502 = Counter()
+    let elb503 = Counter()
+    let elb504 = Counter()
+    let activeClientConnections = Counter()
+    let activeTargetConnections = Counter()
+    let newClientConnections = Counter()
+    let newTargetConnections = Counter()
+
+    init() {}
+
+    /// Counts a response the load balancer generated itself.
+    func recordELBStatus(_ status: Int) {
+        switch status {
+        case 300..<400: elb3xx.add()
+        case 400..<500: elb4xx.add()
+        case 500..<600:
+            elb5xx.add()
+            switch status {
+            case 500: elb500.add()
+            case 502: elb502.add()
+            case 503: elb503.add()
+            case 504: elb504.add()
+            default: break
+            }
+        default: break
+        }
+    }
+}
