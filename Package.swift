@@ -101,6 +101,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
         // Benchmark harness: one load balancer on one event loop (benchmarks/lb/run.sh).
@@ -121,6 +122,7 @@ let package = Package(
             name: "AdmiralAPI",
             dependencies: [
                 "AdmiralModel",
+                "AdmiralLoadBalancer",
                 "AWSWire",
                 "AdmiralControlPlane",
                 "AdmiralStore",
@@ -128,6 +130,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -137,6 +140,7 @@ let package = Package(
             dependencies: [
                 "AdmiralAPI",
                 "AdmiralAgent",
+                "AdmiralLoadBalancer",
                 "AdmiralControlPlane",
                 "AdmiralStore",
                 "AdmiralModel",

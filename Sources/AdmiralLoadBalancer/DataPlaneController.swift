@@ -262,8 +262,8 @@ actor DataPlaneController {
         } catch {
             throw LoadBalancerError(
                 .listenerBindFailed,
-                "Listener \(listenerID) could not bind \(runtime.address):\(runtime.port): \(error). Free that port or choose another one."
-            )
+                "Listener \(listenerID) could not bind \(runtime.address):\(runtime.port): \(error). Free that port or choose another one.",
+                listenerID: listenerID)
         }
     }
 }

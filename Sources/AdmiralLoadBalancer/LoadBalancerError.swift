@@ -28,11 +28,14 @@ public struct LoadBalancerError: Error, Sendable, Equatable, CustomStringConvert
     public var code: Code
     /// What was wrong and what to do about it.
     public var message: String
+    /// The listener a `ListenerBindFailed` concerns.
+    public var listenerID: String?
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, listenerID: String? = nil) {
         self.code = code
         self.message = message
+        self.listenerID = listenerID
     }
 
     /// `Code: message`.

@@ -39,7 +39,7 @@ struct DevCommand: AsyncParsableCommand {
             throw ValidationError("The credentials name no principal for the agent to use.")
         }
         let store = try SQLiteStore(path: (serverDir as NSString).appendingPathComponent("admiral.sqlite"))
-        let controlPlane = ControlPlane(store: store, settings: options.controlPlaneSettings)
+        let (controlPlane, background) = options.makeControlPlane(store: store, logger: logger)
         let options = self.options
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = buildServer(
@@ -81,7 +81,7 @@ struct DevCommand: AsyncParsableCommand {
             configuration: ServiceGroupConfiguration(
                 services: [
                     .init(service: app), .init(service: embeddedAgent, successTerminationBehavior: .ignore),
-                ] + controlPlane.controllers(logger: logger).map { .init(service: $0) },
+                ] + background.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         try await httpClient.shutdown()

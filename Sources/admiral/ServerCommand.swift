@@ -25,7 +25,7 @@ struct ServerCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let (principals, generated) = try options.loadPrincipals(dataDir: dataDir)
         let store = try SQLiteStore(path: (dataDir as NSString).appendingPathComponent("admiral.sqlite"))
-        let controlPlane = ControlPlane(store: store, settings: options.controlPlaneSettings)
+        let (controlPlane, background) = options.makeControlPlane(store: store, logger: logger)
         let options = self.options
         let app = buildServer(
             configuration: APIConfiguration(accountId: options.accountId, principals: principals),
@@ -37,7 +37,7 @@ struct ServerCommand: AsyncParsableCommand {
             })
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [app] + controlPlane.controllers(logger: logger),
+                services: [app] + background,
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         try store.close()

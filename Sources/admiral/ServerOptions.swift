@@ -1,5 +1,6 @@
 import AdmiralAPI
 import AdmiralControlPlane
+import AdmiralLoadBalancer
 import AdmiralModel
 import AdmiralStore
 import ArgumentParser
@@ -71,6 +72,18 @@ struct ServerOptions: ParsableArguments {
             loadBalancerAddressing: loadBalancerAddress.map(LoadBalancerAddressing.shared) ?? .loopbackPerLoadBalancer,
             services: ServiceController.Settings(
                 settlingTime: serviceHealthyAfter, names: ECSNames(region: region, accountId: accountId)))
+    }
+
+    /// The control plane over `store`, with the load balancer data plane whose health
+    /// checks it reads, and the long-running services besides the API: the data plane,
+    /// the bridge that keeps it configured, and the controllers.
+    func makeControlPlane(store: SQLiteStore, logger: Logger) -> (ControlPlane, [any Service]) {
+        let dataPlane = LoadBalancerDataPlane(logger: logger)
+        let controlPlane = ControlPlane(
+            store: store, settings: controlPlaneSettings, targetHealth: DataPlaneTargetHealth(dataPlane: dataPlane))
+        let bridge = LoadBalancerBridge(
+            controlPlane: controlPlane, dataPlane: dataPlane, region: region, accountId: accountId, logger: logger)
+        return (controlPlane, [dataPlane, bridge] + controlPlane.controllers(logger: logger))
     }
 
     /// The principals from `--credentials`, or the key pair kept in `dataDir` (created

@@ -109,6 +109,19 @@ extension LoadBalancingService {
                 healthCheckPort: String(group.settings.healthCheck.port(forTargetPort: item.key.port)),
                 targetHealth: targetHealth)
         }
-        return ELBv2.DescribeTargetHealthOutput(targetHealthDescriptions: descriptions)
+        var draining: [ELBv2.TargetHealthDescription] = []
+        if input.targets?.isEmpty ?? true {
+            let registeredTargets = Set(known)
+            for (target, targetHealth) in await health.drainingTargets(targetGroupArn: arn)
+            where !registeredTargets.contains(target) {
+                draining.append(
+                    ELBv2.TargetHealthDescription(
+                        target: ELBv2.TargetDescription(id: target.id, port: target.port),
+                        healthCheckPort: String(group.settings.healthCheck.port(forTargetPort: target.port)),
+                        targetHealth: targetHealth))
+            }
+            draining.sort { ($0.target?.id ?? "", $0.target?.port ?? 0) < ($1.target?.id ?? "", $1.target?.port ?? 0) }
+        }
+        return ELBv2.DescribeTargetHealthOutput(targetHealthDescriptions: descriptions + draining)
     }
 }

@@ -23,6 +23,15 @@ public protocol TargetHealthSource: Sendable {
     func health(
         targetGroupArn: String, targetGroupId: String, inUse: Bool, targets: [HealthTarget]
     ) async -> [HealthTarget: ELBv2.TargetHealth]
+
+    /// Targets deregistered from a group that the load balancer still drains, with their
+    /// health (`draining`): DescribeTargetHealth lists them until they are gone.
+    func drainingTargets(targetGroupArn: String) async -> [HealthTarget: ELBv2.TargetHealth]
+}
+
+extension TargetHealthSource {
+    /// No draining targets, for sources that know only registrations.
+    public func drainingTargets(targetGroupArn: String) async -> [HealthTarget: ELBv2.TargetHealth] { [:] }
 }
 
 /// Health from registration alone: targets of a group no listener uses are `unused`
