@@ -156,7 +156,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AdmiralAgentTests",
-            dependencies: ["AdmiralAgent", "AdmiralModel"],
+            dependencies: ["AdmiralAgent", "AdmiralModel", "DockerEngine"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

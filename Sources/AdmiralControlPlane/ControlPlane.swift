@@ -77,7 +77,9 @@ public struct ControlPlane: Sendable {
         [
             InstanceLivenessController(
                 store: store, feed: feed, presence: presence, settings: settings.liveness, logger: logger),
-            StoppedTaskReaper(store: store, retention: settings.stoppedTaskRetention, logger: logger),
+            StoppedTaskReaper(
+                store: store, retention: settings.stoppedTaskRetention,
+                interval: min(.seconds(60), max(.seconds(1), settings.stoppedTaskRetention / 2)), logger: logger),
             ServiceController(
                 store: store, tasks: tasks, feed: feed, settings: settings.services, logger: logger,
                 loadBalancing: loadBalancing, targetHealth: targetHealth),

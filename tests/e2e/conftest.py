@@ -188,19 +188,21 @@ def docker(*args, check=True):
 class AdmiralAgentProcess:
     """One `admiral agent` process registered with a server."""
 
-    def __init__(self, server, data_dir, cluster, args=()):
+    def __init__(self, server, data_dir, cluster, args=(), cluster_flag=True):
         self.server = server
         self.data_dir = data_dir
         self.cluster = cluster
         self.args = list(args)
+        self.cluster_flag = cluster_flag
         self.process = None
         self.log_path = os.path.join(data_dir, "agent.log")
 
     def start(self):
         os.makedirs(self.data_dir, exist_ok=True)
         env = self.server.client_env()
-        command = [BINARY, "agent", "--endpoint", self.server.endpoint, "--cluster", self.cluster,
-                   "--data-dir", self.data_dir, *self.args]
+        command = [BINARY, "agent", "--endpoint", self.server.endpoint, "--data-dir", self.data_dir, *self.args]
+        if self.cluster_flag:
+            command += ["--cluster", self.cluster]
         if "--runtime" not in self.args:
             command += ["--docker-host", DOCKER_HOST]
         self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
@@ -250,11 +252,11 @@ def make_agent():
     started = []
     folders = []
 
-    def make(server, cluster, args=(), data_dir=None):
+    def make(server, cluster, args=(), data_dir=None, cluster_flag=True):
         if data_dir is None:
             data_dir = tempfile.mkdtemp(prefix="admiral-agent-")
             folders.append(data_dir)
-        agent = AdmiralAgentProcess(server, data_dir, cluster, args).start()
+        agent = AdmiralAgentProcess(server, data_dir, cluster, args, cluster_flag).start()
         started.append(agent)
         return agent
 

@@ -1,6 +1,7 @@
 """The container agent on a real Docker daemon, driven with the aws CLI and boto3:
 container instances, RunTask/StopTask, the task lifecycle, restarts of agent and server."""
 import json
+import signal
 import threading
 import time
 import urllib.request
@@ -259,3 +260,126 @@ def test_concurrent_run_task_calls_never_overbook_an_instance(server, make_agent
     for task in placed:
         wait_status(server, cluster, task["taskArn"], "RUNNING")
     assert len(docker("ps", "-q", "--filter", f"label=com.amazonaws.ecs.cluster={cluster}").split()) == 5
+
+
+def inspect(container_id):
+    return json.loads(docker("inspect", container_id))[0]
+
+
+def test_container_definitions_and_overrides_reach_docker(server, make_agent, tmp_path):
+    cluster = unique("mapping")
+    server.aws("ecs", "create-cluster", "--cluster-name", cluster)
+    make_agent(server, cluster).arn()
+    host_dir = tmp_path / "shared"
+    host_dir.mkdir()
+    (host_dir / "hello.txt").write_text("from the host\n")
+    containers = [
+        {"name": "app", "image": TEST_IMAGE, "cpu": 256, "memory": 96, "memoryReservation": 48, "stopTimeout": 2,
+         "command": ["sh", "-c", "echo $GREETING > /data/out.txt; cat /host/hello.txt >> /data/out.txt; sleep 3600"],
+         "environment": [{"name": "GREETING", "value": "hello"}, {"name": "MODE", "value": "prod"}],
+         "workingDirectory": "/tmp", "hostname": "app-host",
+         "dockerLabels": {"team": "platform"}, "readonlyRootFilesystem": True,
+         "ulimits": [{"name": "nofile", "softLimit": 1024, "hardLimit": 2048}],
+         "extraHosts": [{"hostname": "db.internal", "ipAddress": "10.0.0.9"}], "dnsServers": ["10.0.0.2"],
+         "mountPoints": [{"sourceVolume": "data", "containerPath": "/data"},
+                         {"sourceVolume": "host", "containerPath": "/host", "readOnly": True}],
+         "links": ["sidecar:side"], "dependsOn": [{"containerName": "sidecar", "condition": "HEALTHY"}]},
+        {"name": "sidecar", "image": TEST_IMAGE, "memory": 32, "essential": False,
+         "stopTimeout": 2, "command": ["sh", "-c", "touch /tmp/ready; sleep 3600"],
+         "healthCheck": {"command": ["CMD-SHELL", "test -f /tmp/ready"], "interval": 5, "timeout": 2, "retries": 3}},
+        {"name": "reader", "image": TEST_IMAGE, "memory": 32, "essential": False, "stopTimeout": 2,
+         "command": ["sleep", "3600"], "user": "nobody",
+         "volumesFrom": [{"sourceContainer": "app", "readOnly": True}]},
+    ]
+    volumes = [{"name": "data"}, {"name": "host", "host": {"sourcePath": str(host_dir)}}]
+    server.aws("ecs", "register-task-definition", "--family", "mapped", "--container-definitions",
+               json.dumps(containers), "--volumes", json.dumps(volumes))
+    overrides = {"containerOverrides": [{"name": "app", "environment": [{"name": "MODE", "value": "test"}],
+                                         "memory": 128}]}
+    run = server.aws("ecs", "run-task", "--cluster", cluster, "--task-definition", "mapped", "--overrides",
+                     json.dumps(overrides), "--tags", "key=run,value=mapping", "--started-by", "mapper")
+    arn = run["tasks"][0]["taskArn"]
+    assert run["tasks"][0]["overrides"]["containerOverrides"][0]["name"] == "app"
+    task = wait_status(server, cluster, arn, "RUNNING", timeout=90)
+    by_name = {c["name"]: c for c in task["containers"]}
+    assert by_name["sidecar"]["healthStatus"] == "HEALTHY"
+    app = inspect(by_name["app"]["runtimeId"])
+    config, host = app["Config"], app["HostConfig"]
+    env = dict(item.split("=", 1) for item in config["Env"] if "=" in item)
+    assert env["GREETING"] == "hello" and env["MODE"] == "test"
+    assert config["WorkingDir"] == "/tmp" and config["Hostname"] == "app-host"
+    assert config["Labels"]["team"] == "platform"
+    assert config["Labels"]["com.amazonaws.ecs.container-name"] == "app"
+    assert host["CpuShares"] == 256
+    assert host["Memory"] == 128 * 1024 * 1024 and host["MemoryReservation"] == 48 * 1024 * 1024
+    assert host["ReadonlyRootfs"] is True
+    assert host["Ulimits"] == [{"Name": "nofile", "Soft": 1024, "Hard": 2048}]
+    assert host["ExtraHosts"] == ["db.internal:10.0.0.9"] and host["Dns"] == ["10.0.0.2"]
+    assert any(link.endswith(":/" + app["Name"].strip("/") + "/side") for link in host["Links"])
+    mounts = {m["Destination"]: m for m in app["Mounts"]}
+    assert mounts["/host"]["Source"] == str(host_dir) and mounts["/host"]["RW"] is False
+    assert mounts["/data"]["Type"] == "volume"
+    reader = inspect(by_name["reader"]["runtimeId"])
+    assert reader["HostConfig"]["VolumesFrom"] == [app["Name"].strip("/") + ":ro"]
+    assert reader["Config"]["User"] == "nobody"
+    # The app container saw its environment and both volumes; the reader sees the app's.
+    output = docker("exec", by_name["reader"]["runtimeId"], "cat", "/data/out.txt")
+    assert output == "hello\nfrom the host\n"
+    tagged = server.aws("ecs", "describe-tasks", "--cluster", cluster, "--tasks", arn, "--include", "TAGS")
+    assert tagged["tasks"][0]["tags"] == [{"key": "run", "value": "mapping"}]
+    assert server.aws("ecs", "list-tasks", "--cluster", cluster, "--started-by", "mapper")["taskArns"] == [arn]
+    assert server.aws("ecs", "list-tasks", "--cluster", cluster, "--family", "mapped")["taskArns"] == [arn]
+    assert server.aws("ecs", "list-tasks", "--cluster", cluster, "--family", "other")["taskArns"] == []
+    server.aws("ecs", "stop-task", "--cluster", cluster, "--task", arn)
+    wait_status(server, cluster, arn, "STOPPED")
+
+
+def test_an_agent_away_past_the_grace_loses_its_tasks_and_stops_them_on_return(make_server, make_agent):
+    server = make_server(extra_args=["--agent-disconnect-after", "2", "--instance-lost-after", "4"])
+    cluster = unique("paused")
+    server.aws("ecs", "create-cluster", "--cluster-name", cluster)
+    agent = make_agent(server, cluster)
+    instance = agent.arn()
+    server.aws("ecs", "register-task-definition", "--family", "sleeper", "--container-definitions", json.dumps(
+        [{"name": "app", "image": TEST_IMAGE, "memory": 32, "command": ["sleep", "3600"], "stopTimeout": 2}]))
+    arn = server.aws("ecs", "run-task", "--cluster", cluster, "--task-definition", "sleeper")["tasks"][0]["taskArn"]
+    task = wait_status(server, cluster, arn, "RUNNING")
+    container = task["containers"][0]["runtimeId"]
+    agent.process.send_signal(signal.SIGSTOP)
+    try:
+        ecs = server.boto3()
+        wait_for("disconnected", lambda: not ecs.describe_container_instances(
+            cluster=cluster, containerInstances=[instance])["containerInstances"][0]["agentConnected"], timeout=20)
+        lost = wait_for("task lost", lambda: (lambda t: t if t["lastStatus"] == "STOPPED" else None)(
+            ecs.describe_tasks(cluster=cluster, tasks=[arn])["tasks"][0]), timeout=20)
+        assert "disconnected" in lost["stoppedReason"]
+        # The agent cannot be reached, so its container still runs...
+        assert inspect(container)["State"]["Running"] is True
+    finally:
+        agent.process.send_signal(signal.SIGCONT)
+    # ...until the agent is back: the task is not listed any more, so it stops it.
+    wait_for("container stopped", lambda: not inspect(container)["State"]["Running"], timeout=30)
+    wait_for("connected again", lambda: ecs.describe_container_instances(
+        cluster=cluster, containerInstances=[instance])["containerInstances"][0]["agentConnected"], timeout=30)
+    assert ecs.describe_tasks(cluster=cluster, tasks=[arn])["tasks"][0]["lastStatus"] == "STOPPED"
+
+
+def test_the_agent_reads_an_ecs_config_file(server, make_agent, tmp_path):
+    cluster = unique("config")
+    server.aws("ecs", "create-cluster", "--cluster-name", cluster)
+    config = tmp_path / "ecs.config"
+    config.write_text(f"ECS_CLUSTER={cluster}\nECS_INSTANCE_ATTRIBUTES={{\"stack\":\"blue\",\"tier\":\"web\"}}\n"
+                      "ECS_RESERVED_MEMORY=256\nECS_RESERVED_PORTS=[8080]\nECS_RESERVED_PORTS_UDP=[5353]\n")
+    # No --cluster: the cluster comes from the file.
+    agent = make_agent(server, cluster, ["--runtime", "simulated", "--memory", "2048", "--config", str(config)],
+                       cluster_flag=False)
+    arn = agent.arn()
+    instance = server.boto3().describe_container_instances(cluster=cluster, containerInstances=[arn])[
+        "containerInstances"][0]
+    attributes = {a["name"]: a.get("value") for a in instance["attributes"]}
+    assert attributes["stack"] == "blue" and attributes["tier"] == "web"
+    assert attributes["admiral.runtime"] == "simulated"
+    registered = {r["name"]: r for r in instance["registeredResources"]}
+    assert registered["MEMORY"]["integerValue"] == 2048
+    assert "8080" in registered["PORTS"]["stringSetValue"] and "22" in registered["PORTS"]["stringSetValue"]
+    assert registered["PORTS_UDP"]["stringSetValue"] == ["5353"]

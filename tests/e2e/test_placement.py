@@ -307,3 +307,21 @@ def test_fifty_concurrent_run_task_calls_never_overbook(fleet):
     for instance in described["containerInstances"]:
         memory = next(r for r in instance["remainingResources"] if r["name"] == "MEMORY")["integerValue"]
         assert memory == 0
+
+
+def test_stopped_tasks_are_forgotten_after_the_retention(make_server, make_agent):
+    server = make_server(extra_args=["--stopped-task-retention", "2"])
+    ecs = server.boto3()
+    cluster = f"retain-{uuid.uuid4().hex[:8]}"
+    ecs.create_cluster(clusterName=cluster)
+    make_agent(server, cluster, ["--runtime", "simulated"]).arn()
+    register(ecs, "brief")
+    arn = ecs.run_task(cluster=cluster, taskDefinition="brief")["tasks"][0]["taskArn"]
+    wait_for("RUNNING", lambda: ecs.describe_tasks(cluster=cluster, tasks=[arn])["tasks"][0]["lastStatus"] == "RUNNING")
+    ecs.stop_task(cluster=cluster, task=arn)
+    wait_for("STOPPED", lambda: ecs.describe_tasks(cluster=cluster, tasks=[arn])["tasks"][0]["lastStatus"] == "STOPPED")
+    assert ecs.list_tasks(cluster=cluster, desiredStatus="STOPPED")["taskArns"] == [arn]
+    gone = wait_for("forgotten", lambda: (lambda r: r if r["failures"] else None)(
+        ecs.describe_tasks(cluster=cluster, tasks=[arn])), timeout=15)
+    assert gone["failures"] == [{"arn": arn, "reason": "MISSING"}]
+    assert ecs.list_tasks(cluster=cluster, desiredStatus="STOPPED")["taskArns"] == []

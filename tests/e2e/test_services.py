@@ -380,3 +380,50 @@ def test_a_server_killed_mid_deployment_finishes_it_without_extra_tasks(make_ser
     started_by_new = [t for t in every if t["startedBy"] == new_id]
     # Exactly the deployment's six tasks were started: none twice across the restart.
     assert len(started_by_new) == 6, [(t["taskArn"], t["lastStatus"]) for t in started_by_new]
+
+
+def test_a_deployment_without_rollback_fails_and_repeated_placement_failures_are_throttled(fast_server, make_agent):
+    server = fast_server
+    ecs = server.boto3()
+    cluster = unique("failed")
+    ecs.create_cluster(clusterName=cluster)
+    simulated_fleet(server, make_agent, cluster, zones=("us-east-1a",), count=1, memory=512)
+    wait_instances(ecs, cluster, 1)
+    # Too big for any instance: every attempt fails to place; the event is written once.
+    sleeper(ecs, "huge", memory=4096)
+    ecs.create_service(cluster=cluster, serviceName="huge", taskDefinition="huge", desiredCount=2,
+                       deploymentConfiguration={"deploymentCircuitBreaker": {"enable": True, "rollback": False}})
+
+    def failed():
+        s = service(ecs, cluster, "huge")
+        primary = s["deployments"][0]
+        return s if primary["rolloutState"] == "FAILED" else None
+    state = wait_for("deployment FAILED", failed, timeout=90, interval=0.5)
+    deployment = state["deployments"][0]
+    assert deployment["rolloutStateReason"] == "ECS deployment circuit breaker: tasks failed to start."
+    assert deployment["failedTasks"] >= 3
+    messages = [e["message"] for e in state["events"]]
+    unable = [m for m in messages if "was unable to place a task" in m]
+    assert len(unable) == 1, messages
+    assert "has insufficient memory available" in unable[0]
+    time.sleep(6)
+    again = [e["message"] for e in service(ecs, cluster, "huge")["events"] if "was unable to place" in e["message"]]
+    assert len(again) == 1
+    assert service_tasks(ecs, cluster, "huge") == []
+
+
+def test_container_health_checks_decide_when_a_task_counts_as_healthy(fast_server, make_agent):
+    server = fast_server
+    ecs = server.boto3()
+    cluster = unique("health")
+    ecs.create_cluster(clusterName=cluster)
+    make_agent(server, cluster, ["--memory", "512"]).arn()
+    ecs.register_task_definition(family="checked", containerDefinitions=[{
+        "name": "app", "image": TEST_IMAGE, "memory": 32, "stopTimeout": 2,
+        "command": ["sh", "-c", "sleep 2; touch /tmp/ok; trap 'exit 0' TERM; while true; do sleep 1; done"],
+        "healthCheck": {"command": ["CMD-SHELL", "test -f /tmp/ok"], "interval": 5, "timeout": 2, "retries": 2}}])
+    ecs.create_service(cluster=cluster, serviceName="checked", taskDefinition="checked", desiredCount=1)
+    state = steady(ecs, cluster, "checked", 1, timeout=60)
+    [task] = service_tasks(ecs, cluster, "checked")
+    assert task["healthStatus"] == "HEALTHY" and task["containers"][0]["healthStatus"] == "HEALTHY"
+    assert any("deployment completed" in e["message"] for e in state["events"])

@@ -58,7 +58,10 @@ public struct ControlPlaneClient: Sendable {
     public func pollDesiredState(_ request: PollDesiredStateRequest) async throws -> PollDesiredStateResponse {
         let wait = TimeAmount.milliseconds(Int64((request.waitSeconds ?? 20) * 1000))
         return try await call(
-            AgentProtocol.targetPrefix, AgentProtocol.pollOperation, request, timeout: wait + Self.pollMargin)
+            AgentProtocol.targetPrefix, AgentProtocol.pollOperation, request, timeout: wait + Self.pollMargin,
+            // The server closes a poll's connection when it answers (it watches the
+            // connection to notice an agent that went away), so it is never pooled.
+            closeConnection: true)
     }
 
     public func submitContainerHealth(_ request: SubmitContainerHealthRequest) async throws
@@ -70,7 +73,8 @@ public struct ControlPlaneClient: Sendable {
     // MARK: The call
 
     func call<Input: Encodable, Output: Decodable>(
-        _ prefix: String, _ operation: String, _ input: Input, timeout: TimeAmount = callTimeout
+        _ prefix: String, _ operation: String, _ input: Input, timeout: TimeAmount = callTimeout,
+        closeConnection: Bool = false
     ) async throws -> Output {
         let body = Array(try ECS.makeEncoder().encode(input))
         let target = "\(prefix).\(operation)"
@@ -82,6 +86,7 @@ public struct ControlPlaneClient: Sendable {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: contentType)
         request.headers.add(name: "X-Amz-Target", value: target)
+        if closeConnection { request.headers.add(name: "Connection", value: "close") }
         for (name, value) in signed { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
         let response: HTTPClientResponse
