@@ -174,6 +174,6 @@ extension Store {
         definition.family = family
         definition.status = .active
         return try await registerTaskDefinition(
-            family: family, definition: ECS.EncodedTaskDefinition(definition, encoder: ECS.makeEncoder()), tags: tags)
+            family: family, definition: ECS.EncodedTaskDefinition(definition), tags: tags)
     }
 }

@@ -23,16 +23,13 @@ public struct TaskDefinitionService: Sendable {
         // and the ARN (in the request's region) are filled in by the store and `render`.
         let definition = TaskDefinitionRules.makeDefinition(
             request, arn: "", revision: 0, registeredAt: context.now, registeredBy: context.principalARN)
-        let encoded = try ECS.EncodedTaskDefinition(definition, encoder: Self.encoder)
+        let encoded = try ECS.EncodedTaskDefinition(definition)
         let record = try await store.registerTaskDefinition(family: request.family, definition: encoded, tags: tags)
         return TaskDefinitionRegistration(
             encoded: encoded, revision: record.revision,
             taskDefinitionArn: context.names.taskDefinitionARN(family: record.family, revision: record.revision),
             tags: tags)
     }
-
-    /// The encoder of registered definitions, shared (encoding does not change it).
-    static let encoder = ECS.makeEncoder()
 
     /// DescribeTaskDefinition: by family (latest ACTIVE), family:revision or ARN.
     public func describe(

@@ -14,14 +14,14 @@ extension ECS {
         /// `definition` as a JSON object.
         public let json: Data
 
-        /// Encodes `definition` (its `revision` and `taskDefinitionArn` left out) with `encoder`,
-        /// which should be one of `ECS.makeEncoder()`'s.
-        public init(_ definition: TaskDefinition, encoder: JSONEncoder) throws {
+        /// Encodes `definition`, its `revision` and `taskDefinitionArn` left out, with
+        /// `WireJSONEncoder` (the JSON `ECS.makeEncoder()` writes).
+        public init(_ definition: TaskDefinition) throws {
             var definition = definition
             definition.revision = nil
             definition.taskDefinitionArn = nil
             self.definition = definition
-            self.json = try encoder.encode(definition)
+            self.json = Data(try WireJSONEncoder.encode(definition))
         }
 
         /// The definition's JSON object with `taskDefinitionArn` and `revision` added; the
