@@ -47,7 +47,9 @@ func eventually(_ condition: @Sendable () -> Bool) async throws {
 
 @Suite("SQLite store group commit")
 struct SQLiteStoreGroupCommitTests {
-    @Test("registrations that share one commit get consecutive revisions, and a failing work among them takes nothing else down nor leaves a gap")
+    @Test(
+        "registrations that share one commit get consecutive revisions, and a failing work among them takes nothing else down nor leaves a gap"
+    )
     func failingWorkInBatch() async throws {
         let db = try TemporaryDatabase()
         defer { db.cleanup() }
@@ -119,8 +121,12 @@ struct SQLiteStoreGroupCommitTests {
             for index in 0..<300 {
                 let family = families[index % families.count]
                 group.addTask {
-                    (family, try await store.registerTaskDefinition(
-                        family: family, definition: taskDefinition(family), tags: []).revision)
+                    (
+                        family,
+                        try await store.registerTaskDefinition(
+                            family: family, definition: taskDefinition(family), tags: []
+                        ).revision
+                    )
                 }
             }
             return try await group.reduce(into: [String: [Int]]()) { $0[$1.0, default: []].append($1.1) }

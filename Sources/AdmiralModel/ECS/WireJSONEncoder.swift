@@ -107,7 +107,8 @@ final class WireJSONWriter: Encoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         KeyedEncodingContainer(
-            WireJSONKeyedContainer<Key>(writer: self, depth: openContainer(UInt8(ascii: "{"), closing: UInt8(ascii: "}"))))
+            WireJSONKeyedContainer<Key>(
+                writer: self, depth: openContainer(UInt8(ascii: "{"), closing: UInt8(ascii: "}"))))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {

@@ -167,4 +167,3 @@ extension SQLiteStore {
             definition: definition)
     }
 }
-
