@@ -8,8 +8,9 @@
 #   benchmarks/api/cost.sh [--callgrind] [describe] [register]   (default: both calls)
 #
 # Environment: DURATION (seconds per call, default 10; 30 suits --callgrind), CONNECTIONS
-# (default 16), SKIP_BUILD=1 (use the existing release binary), KEEP_WORK=1 (keep the
-# temp folder, with the callgrind profiles for callgrind_annotate).
+# (default 16), SKIP_BUILD=1 (use the existing release binary), ADMIRAL=PATH (measure
+# that binary instead, e.g. a copy of an earlier build; implies nothing is built),
+# KEEP_WORK=1 (keep the temp folder, with the callgrind profiles for callgrind_annotate).
 # Traffic goes to 127.0.0.1 only; the server is always stopped on exit.
 set -euo pipefail
 
@@ -24,7 +25,7 @@ for arg in "$@"; do
     case "$arg" in
         --callgrind) CALLGRIND=1 ;;
         describe | register) OPS+=("$arg") ;;
-        -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "cost.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -41,7 +42,7 @@ command -v wrk >/dev/null || fail "wrk is not installed (apt-get install wrk)"
 ((CALLGRIND == 0)) || command -v valgrind >/dev/null || fail "valgrind is not installed (apt-get install valgrind)"
 
 cd "$ROOT"
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+if [[ "${SKIP_BUILD:-0}" != 1 && -z "${ADMIRAL:-}" ]]; then
     log "building Admiral (swift build -c release --product admiral)"
     swift build -c release --product admiral >&2 || fail "release build failed"
 fi
