@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# The cost of one ECS call in Admiral: CPU time per call (utime + stime of the server
-# process over a wrk run, divided by the calls answered) or, with --callgrind, machine
-# instructions per call counted by valgrind's callgrind. Both are figures for comparing
-# two builds on a machine that other work shares, where wall-clock throughput is noise;
-# run.sh remains the benchmark that is recorded.
+# The cost of one ECS call in Admiral: CPU time per call, the user + system time of the
+# server process (all its threads) over a wrk run divided by the calls answered. A figure
+# for comparing two builds on a machine that other work shares, where wall-clock
+# throughput is noise; run.sh remains the benchmark that is recorded. (valgrind 3.19's
+# callgrind, which would count instructions, cannot run Swift 6.3 binaries: it rejects
+# their DWARF 5 debug info and, stripped of it, crashes at start.)
 #
-#   benchmarks/api/cost.sh [--callgrind] [describe] [register]   (default: both calls)
+#   benchmarks/api/cost.sh [describe] [register]   (default: both calls)
 #
-# Environment: DURATION (seconds per call, default 10; 30 suits --callgrind), CONNECTIONS
-# (default 16), SKIP_BUILD=1 (use the existing release binary), ADMIRAL=PATH (measure
-# that binary instead, e.g. a copy of an earlier build; implies nothing is built),
-# KEEP_WORK=1 (keep the temp folder, with the callgrind profiles for callgrind_annotate).
+# Environment: DURATION (seconds per call, default 10), CONNECTIONS (default 16),
+# SKIP_BUILD=1 (use the existing release binary), ADMIRAL=PATH (measure that binary
+# instead, e.g. a copy of an earlier build; nothing is built), KEEP_WORK=1 (keep the
+# temp folder).
 # Traffic goes to 127.0.0.1 only; the server is always stopped on exit.
 set -euo pipefail
 
@@ -19,13 +20,11 @@ ROOT=$(cd "$HERE/../.." && pwd)
 BENCH="$HERE/bench.py"
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-16}
-CALLGRIND=0
 OPS=()
 for arg in "$@"; do
     case "$arg" in
-        --callgrind) CALLGRIND=1 ;;
         describe | register) OPS+=("$arg") ;;
-        -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "cost.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -39,7 +38,6 @@ done
 log() { printf '==> %s\n' "$*" >&2; }
 fail() { printf '\ncost.sh: FAILED: %s\n' "$*" >&2; exit 1; }
 command -v wrk >/dev/null || fail "wrk is not installed (apt-get install wrk)"
-((CALLGRIND == 0)) || command -v valgrind >/dev/null || fail "valgrind is not installed (apt-get install valgrind)"
 
 cd "$ROOT"
 if [[ "${SKIP_BUILD:-0}" != 1 && -z "${ADMIRAL:-}" ]]; then
@@ -72,19 +70,15 @@ printf '[cost]\naws_access_key_id = %s\naws_secret_access_key = %s\n' \
     "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" >"$WORK/credentials"
 chmod 600 "$WORK/credentials"
 
-PREFIX=()
-if ((CALLGRIND)); then
-    PREFIX=(valgrind --tool=callgrind --collect-atstart=no "--callgrind-out-file=$WORK/callgrind.out")
-fi
-log "starting Admiral${PREFIX:+ under callgrind}"
-setsid "${PREFIX[@]}" "$ADMIRAL" server --data-dir "$WORK/data" --host 127.0.0.1 --port 0 \
+log "starting Admiral ($ADMIRAL)"
+setsid "$ADMIRAL" server --data-dir "$WORK/data" --host 127.0.0.1 --port 0 \
     --credentials "$WORK/credentials" --region "$AWS_DEFAULT_REGION" --log-level warning \
     >"$WORK/admiral.out" 2>"$WORK/admiral.err" </dev/null &
 SERVER_PID=$!
-deadline=$((SECONDS + 300))
+deadline=$((SECONDS + 60))
 until grep -q '^export AWS_ENDPOINT_URL=' "$WORK/admiral.out" 2>/dev/null; do
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/admiral.err" >&2; fail "Admiral exited at start"; }
-    ((SECONDS < deadline)) || fail "Admiral did not start listening within 300 s"
+    ((SECONDS < deadline)) || fail "Admiral did not start listening within 60 s"
     sleep 0.2
 done
 ENDPOINT=$(sed -n 's/^export AWS_ENDPOINT_URL=//p' "$WORK/admiral.out")
@@ -99,49 +93,25 @@ print((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"))
 EOF
 }
 
-printf '\n| Call | Calls | Calls/s | %s |\n| --- | ---: | ---: | ---: |\n' \
-    "$( ((CALLGRIND)) && echo "Instructions per call" || echo "CPU per call")" >"$WORK/table.md"
+printf '\n| Call | Calls | Calls/s | CPU per call |\n| --- | ---: | ---: | ---: |\n' >"$WORK/table.md"
 for op in "${OPS[@]}"; do
     python3 "$BENCH" prepare "$ENDPOINT" "$op" "$WORK/$op.lua" >&2 || fail "$op: pre-signed request refused"
     log "$op: warm-up"
     wrk -t1 -c"$CONNECTIONS" -d2s --timeout 30s -s "$WORK/$op.lua" "$ENDPOINT/" >/dev/null
-    if ((CALLGRIND)); then
-        callgrind_control --zero "$SERVER_PID" >/dev/null
-        callgrind_control --instr=on "$SERVER_PID" >/dev/null
-    fi
     before=$(cpu_seconds)
     log "$op: wrk -t1 -c$CONNECTIONS -d${DURATION}s"
     wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 30s --latency -s "$WORK/$op.lua" "$ENDPOINT/" >"$WORK/$op.txt"
     after=$(cpu_seconds)
-    if ((CALLGRIND)); then
-        callgrind_control --instr=off "$SERVER_PID" >/dev/null
-        rm -f "$WORK/callgrind.out"*
-        callgrind_control --dump="$op" "$SERVER_PID" >/dev/null
-        sleep 1
-    fi
     python3 "$BENCH" parse "$WORK/$op.txt" >"$WORK/$op.json" || { cat "$WORK/$op.txt" >&2; fail "unreadable wrk report"; }
-    python3 - "$op" "$WORK" "$before" "$after" "$CALLGRIND" >>"$WORK/table.md" <<'EOF'
-import glob, json, re, sys
-op, work, before, after, callgrind = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), sys.argv[5] == "1"
+    python3 - "$op" "$WORK" "$before" "$after" >>"$WORK/table.md" <<'EOF'
+import json, sys
+op, work, before, after = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
 result = json.load(open(f"{work}/{op}.json"))
 if result["non_2xx"] or not result["requests"]:
     sys.exit(f"cost.sh: {op}: {result['non_2xx']} error responses of {result['requests']}")
 calls = result["requests"]
-if callgrind:
-    total = 0
-    for path in glob.glob(f"{work}/callgrind.out*"):
-        m = re.search(r"^(?:summary|totals):\s+(\d+)", open(path).read(), re.M)
-        total += int(m.group(1)) if m else 0
-    cost = f"{total / calls:,.0f}"
-    if not total:
-        sys.exit(f"cost.sh: {op}: callgrind wrote no counts")
-else:
-    cost = f"{(after - before) * 1000 / calls:.3f} ms"
-print(f"| {op} | {calls:,} | {result['requests_per_sec']:,.0f} | {cost} |")
+print(f"| {op} | {calls:,} | {result['requests_per_sec']:,.0f} | {(after - before) * 1000 / calls:.3f} ms |")
 EOF
-    if ((CALLGRIND)) && [[ "${KEEP_WORK:-0}" == 1 ]]; then
-        mkdir -p "$WORK/profiles/$op" && mv "$WORK/callgrind.out"* "$WORK/profiles/$op/"
-    fi
 done
 cat "$WORK/table.md"
 echo "load averages: $(cut -d' ' -f1-3 /proc/loadavg)"
