@@ -111,6 +111,22 @@ struct SQLiteStoreGroupCommitTests {
         try reopened.close()
     }
 
+    @Test("a failing work alone in its batch writes nothing")
+    func failingWorkAlone() async throws {
+        let db = try TemporaryDatabase()
+        defer { db.cleanup() }
+        let store = db.store
+        await #expect(throws: RefusedOnPurpose.self) {
+            try await store.groupCommit.write { db in
+                _ = try store.insertTaskDefinition(db, family: "web", body: Data("{}".utf8), tags: [])
+                throw RefusedOnPurpose()
+            }
+        }
+        #expect(try await store.taskDefinition(family: "web", revision: nil) == nil)
+        let next = try await store.registerTaskDefinition(family: "web", definition: taskDefinition("web"), tags: [])
+        #expect(next.revision == 1)
+    }
+
     @Test("many concurrent registrations over several families get distinct consecutive revisions per family")
     func concurrentFamilies() async throws {
         let db = try TemporaryDatabase()

@@ -37,18 +37,18 @@ final class WireJSONWriter: Encoder {
     func encodeValue<T: Encodable>(_ value: T) throws {
         let depth = open.count
         let start = out.count
-        switch value {
-        case let date as Date:
-            try writeDouble(date.timeIntervalSince1970)
-        case let text as String:
-            JSONText.appendString(text, to: &out)
-        case let number as Int:
-            out.append(contentsOf: String(number).utf8)
-        case let flag as Bool:
-            out.append(contentsOf: (flag ? "true" : "false").utf8)
-        case let number as Double:
-            try writeDouble(number)
-        default:
+        // Metatype comparisons, not dynamic casts: this runs for every nested value.
+        if T.self == String.self {
+            JSONText.appendString(unsafeBitCast(value, to: String.self), to: &out)
+        } else if T.self == Int.self {
+            writeInteger(unsafeBitCast(value, to: Int.self))
+        } else if T.self == Bool.self {
+            out.append(contentsOf: (unsafeBitCast(value, to: Bool.self) ? "true" : "false").utf8)
+        } else if T.self == Date.self {
+            try writeDouble(unsafeBitCast(value, to: Date.self).timeIntervalSince1970)
+        } else if T.self == Double.self {
+            try writeDouble(unsafeBitCast(value, to: Double.self))
+        } else {
             try value.encode(to: self)
         }
         close(to: depth)

@@ -10,11 +10,13 @@ import Synchronization
 /// callers: no caller hears of its write before it is committed. Works queued while a
 /// batch is being written make up the next batch.
 ///
-/// A work that throws is rolled back to its savepoint alone: its caller gets the error
-/// and the rest of the batch is committed as if it had never run (a revision it took is
-/// given to the next registration, so none goes missing). When the transaction itself
-/// fails (BEGIN or COMMIT), every caller of the batch gets that error and nothing of the
-/// batch is written.
+/// A work that throws fails alone: the batch is rolled back and run again with each work
+/// in its own savepoint (so works must be pure functions of the database, as the `Store`
+/// contract asks of its closures: one may run twice), the failing one's savepoint is
+/// rolled back, its caller gets the error, and the rest of the batch is committed as if
+/// it had never run (a revision it took goes to the next registration, so none goes
+/// missing). When the transaction itself fails (BEGIN or COMMIT), every caller of the
+/// batch gets that error and nothing of the batch is written.
 ///
 /// The drain runs on the writer queue, not on a caller's task, so one caller's
 /// cancellation never interrupts the others' writes.
@@ -72,9 +74,22 @@ final class GroupCommitWriter: Sendable {
             return batch
         }
         do {
+            // Optimistically without savepoints (two statements fewer per work); when a
+            // work throws, the transaction is rolled back and, if others share it, run
+            // again with each work in its own savepoint, so that the failing one fails alone.
+            var failed = false
             try db.inTransaction(.immediate) {
-                for job in batch { job.perform(db) }
+                for job in batch where !job.perform(db, isolated: false) {
+                    failed = true
+                    return .rollback
+                }
                 return .commit
+            }
+            if failed && batch.count > 1 {
+                try db.inTransaction(.immediate) {
+                    for job in batch { _ = job.perform(db, isolated: true) }
+                    return .commit
+                }
             }
             for job in batch { job.committed() }
             for job in batch { job.resume(failure: nil) }
@@ -93,8 +108,9 @@ final class GroupCommitWriter: Sendable {
 
 /// One queued write, its outcome and its caller.
 private protocol GroupCommitJob: AnyObject, Sendable {
-    /// Runs the work in its own savepoint (writer queue, inside the batch's transaction).
-    func perform(_ db: Database)
+    /// Runs the work (writer queue, inside the batch's transaction), in its own savepoint
+    /// when `isolated`; returns whether it succeeded.
+    func perform(_ db: Database, isolated: Bool) -> Bool
     /// After the commit: the `committed` step of a work that succeeded.
     func committed()
     /// Resumes the caller with the work's outcome, or with `failure` when the batch's
@@ -118,8 +134,9 @@ private final class Job<T: Sendable>: GroupCommitJob {
         self.continuation = continuation
     }
 
-    func perform(_ db: Database) {
+    func perform(_ db: Database, isolated: Bool) -> Bool {
         let result = Result<T, any Error> {
+            guard isolated else { return try work(db) }
             var value: T?
             try db.inSavepoint {
                 value = try work(db)
@@ -129,6 +146,8 @@ private final class Job<T: Sendable>: GroupCommitJob {
             return value
         }
         outcome.withLock { $0 = result }
+        if case .failure = result { return false }
+        return true
     }
 
     func committed() {
