@@ -181,7 +181,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AdmiralStoreTests",
-            dependencies: ["AdmiralStore", "AdmiralModel"],
+            dependencies: ["AdmiralStore", "AdmiralModel", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

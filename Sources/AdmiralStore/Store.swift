@@ -42,13 +42,14 @@ public protocol Store: Sendable {
 
     // MARK: Task definitions
 
-    /// Registers `definition` as the next revision of `family`, ACTIVE. The store
-    /// assigns the revision (concurrent calls get distinct, consecutive revisions) and
-    /// sets the definition's `revision`; `taskDefinitionArn` is left to the caller to
-    /// render, since the ARN's region is the request's.
+    /// Registers `definition` as the next revision of `family`, ACTIVE, storing its JSON
+    /// as encoded (whose `family` is `family` and `status` ACTIVE). The store assigns the
+    /// revision (concurrent calls get distinct, consecutive revisions) and sets the
+    /// definition's `revision`; `taskDefinitionArn` is left to the caller to render, since
+    /// the ARN's region is the request's.
     func registerTaskDefinition(
         family: String,
-        definition: ECS.TaskDefinition,
+        definition: ECS.EncodedTaskDefinition,
         tags: [ECS.Tag]
     ) async throws -> TaskDefinitionRecord
 
@@ -191,4 +192,19 @@ public protocol Store: Sendable {
     func updateService(
         cluster: String, name: String, _ change: @Sendable (inout ServiceRecord) throws -> Void
     ) async throws -> ServiceRecord?
+}
+
+extension Store {
+    /// Registers `definition` as the next revision of `family`, ACTIVE, encoding it first.
+    public func registerTaskDefinition(
+        family: String,
+        definition: ECS.TaskDefinition,
+        tags: [ECS.Tag]
+    ) async throws -> TaskDefinitionRecord {
+        var definition = definition
+        definition.family = family
+        definition.status = .active
+        return try await registerTaskDefinition(
+            family: family, definition: ECS.EncodedTaskDefinition(definition), tags: tags)
+    }
 }

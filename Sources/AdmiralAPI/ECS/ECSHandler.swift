@@ -22,7 +22,7 @@ struct ECSHandler: Sendable {
             "DeleteCluster": Self.operation(clusters.deleteCluster),
             "UpdateCluster": Self.operation(clusters.updateCluster),
             "UpdateClusterSettings": Self.operation(clusters.updateClusterSettings),
-            "RegisterTaskDefinition": Self.operation(taskDefinitions.register),
+            "RegisterTaskDefinition": Self.registerTaskDefinition(taskDefinitions),
             "DescribeTaskDefinition": Self.operation(
                 taskDefinitions.describe, cache: EncodedResponseCache<ECS.DescribeTaskDefinitionResponse>()),
             "DeregisterTaskDefinition": Self.operation(taskDefinitions.deregister),
@@ -72,10 +72,21 @@ struct ECSHandler: Sendable {
     static func operation<Input: Decodable & Sendable, Output: Encodable & Sendable>(
         _ call: @escaping @Sendable (Input, RequestContext) async throws -> Output
     ) -> Operation {
-        { body, context in
+        let encoder = ECS.makeEncoder()
+        return { body, context in
             let input = try JSONInput.decode(Input.self, from: body)
             let output = try await call(input, context)
-            return Array(try ECS.makeEncoder().encode(output))
+            return Array(try encoder.encode(output))
+        }
+    }
+
+    /// RegisterTaskDefinition answers with the definition's JSON as encoded for the
+    /// store, not with a second encoding of it.
+    static func registerTaskDefinition(_ service: TaskDefinitionService) -> Operation {
+        let encoder = ECS.makeEncoder()
+        return { body, context in
+            let input = try JSONInput.decode(ECS.RegisterTaskDefinitionRequest.self, from: body)
+            return try await service.register(input, context: context).responseJSON(encoder: encoder)
         }
     }
 
@@ -84,10 +95,11 @@ struct ECSHandler: Sendable {
         _ call: @escaping @Sendable (Input, RequestContext) async throws -> Output,
         cache: EncodedResponseCache<Output>
     ) -> Operation {
-        { body, context in
+        let encoder = ECS.makeEncoder()
+        return { body, context in
             let input = try JSONInput.decode(Input.self, from: body)
             let output = try await call(input, context)
-            return try cache.encoded(output) { Array(try ECS.makeEncoder().encode($0)) }
+            return try cache.encoded(output) { Array(try encoder.encode($0)) }
         }
     }
 }

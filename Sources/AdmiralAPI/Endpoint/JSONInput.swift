@@ -7,10 +7,13 @@ import Foundation
 /// are `SerializationException`, missing required members and values outside an
 /// enumeration are `InvalidParameterException`.
 enum JSONInput {
+    /// One decoder for every request (decoding does not change it).
+    static let decoder = ECS.makeDecoder()
+
     static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws(AWSWireError) -> T {
         let data = body.isEmpty ? Data("{}".utf8) : Data(body)
         do {
-            return try ECS.makeDecoder().decode(type, from: data)
+            return try decoder.decode(type, from: data)
         } catch let error as InvalidEnumValue {
             throw AWSWireError(
                 code: "InvalidParameterException",

@@ -12,22 +12,23 @@ public struct TaskDefinitionService: Sendable {
     }
 
     /// RegisterTaskDefinition: validates, computes ECS's members, stores the next revision.
+    /// The definition is encoded once, for the store and for the answer.
     public func register(
         _ request: ECS.RegisterTaskDefinitionRequest, context: RequestContext
-    ) async throws -> ECS.RegisterTaskDefinitionResponse {
+    ) async throws -> TaskDefinitionRegistration {
         try TaskDefinitionRules.validate(request)
         let tags = request.tags ?? []
         try TagRules.validate(tags)
         // The definition is built before the store assigns its revision; the revision
         // and the ARN (in the request's region) are filled in by the store and `render`.
-        var definition = TaskDefinitionRules.makeDefinition(
+        let definition = TaskDefinitionRules.makeDefinition(
             request, arn: "", revision: 0, registeredAt: context.now, registeredBy: context.principalARN)
-        definition.taskDefinitionArn = nil
-        definition.revision = nil
-        let record = try await store.registerTaskDefinition(
-            family: request.family, definition: definition, tags: tags)
-        return ECS.RegisterTaskDefinitionResponse(
-            taskDefinition: render(record, context: context), tags: tags.isEmpty ? nil : tags)
+        let encoded = try ECS.EncodedTaskDefinition(definition)
+        let record = try await store.registerTaskDefinition(family: request.family, definition: encoded, tags: tags)
+        return TaskDefinitionRegistration(
+            encoded: encoded, revision: record.revision,
+            taskDefinitionArn: context.names.taskDefinitionARN(family: record.family, revision: record.revision),
+            tags: tags)
     }
 
     /// DescribeTaskDefinition: by family (latest ACTIVE), family:revision or ARN.

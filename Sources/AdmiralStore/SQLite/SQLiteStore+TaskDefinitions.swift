@@ -5,40 +5,51 @@ import GRDB
 extension SQLiteStore {
     public func registerTaskDefinition(
         family: String,
-        definition: ECS.TaskDefinition,
+        definition: ECS.EncodedTaskDefinition,
         tags: [ECS.Tag]
     ) async throws -> TaskDefinitionRecord {
-        // The body is encoded before taking the single writer: revision and ARN live in
-        // columns and the rendered answer, not in the stored body.
-        var stored = definition
-        stored.family = family
-        stored.revision = nil
-        stored.taskDefinitionArn = nil
-        stored.status = .active
-        let body = try encode(stored)
-        let revision = try await pool.write { db -> Int in
-            let last =
-                try Int.fetchOne(
-                    db.cachedStatement(sql: "SELECT last_revision FROM task_definition_families WHERE family = ?"),
-                    arguments: [family]) ?? 0
-            let revision = last + 1
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO task_definition_families (family, last_revision) VALUES (?, ?)
-                    ON CONFLICT(family) DO UPDATE SET last_revision = excluded.last_revision
-                    """
-            ).execute(arguments: [family, revision])
-            try db.cachedStatement(
-                sql: "INSERT INTO task_definitions (family, revision, status, body) VALUES (?, ?, ?, ?)"
-            ).execute(arguments: [family, revision, ECS.TaskDefinitionStatus.active.rawValue, body])
-            try self.writeTags(
-                db, resource: Self.tagKey(.taskDefinition(family: family, revision: revision)), tags: tags)
-            return revision
+        // Encoded before joining a write batch; revision and ARN live in columns and the
+        // rendered answer, not in the stored body.
+        let body = definition.json
+        let stored = definition.definition
+        let cache = taskDefinitionCache
+        let revision = try await groupCommit.write { db in
+            try self.insertTaskDefinition(db, family: family, body: body, tags: tags)
+        } committed: { revision in
+            cache.wrote(Self.registeredRecord(family: family, revision: revision, stored), latestActive: revision)
         }
-        stored.revision = revision
-        let record = TaskDefinitionRecord(family: family, revision: revision, status: .active, definition: stored)
-        taskDefinitionCache.wrote(record, latestActive: revision)
-        return record
+        return Self.registeredRecord(family: family, revision: revision, stored)
+    }
+
+    static func registeredRecord(family: String, revision: Int, _ definition: ECS.TaskDefinition)
+        -> TaskDefinitionRecord
+    {
+        var definition = definition
+        definition.revision = revision
+        return TaskDefinitionRecord(family: family, revision: revision, status: .active, definition: definition)
+    }
+
+    /// Takes the family's next revision and inserts it, ACTIVE, with its tags; returns
+    /// the revision. Two statements: the family's counter (an upsert that returns the
+    /// new value) and the revision's row.
+    func insertTaskDefinition(_ db: Database, family: String, body: Data, tags: [ECS.Tag]) throws -> Int {
+        guard
+            let revision = try Int.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        INSERT INTO task_definition_families (family, last_revision) VALUES (?, 1)
+                        ON CONFLICT(family) DO UPDATE SET last_revision = last_revision + 1
+                        RETURNING last_revision
+                        """),
+                arguments: [family])
+        else { throw DatabaseError(message: "the revision counter of family '\(family)' returned no row") }
+        try db.cachedStatement(
+            sql: "INSERT INTO task_definitions (family, revision, status, body) VALUES (?, ?, 'ACTIVE', ?)"
+        ).execute(arguments: [family, revision, body])
+        if !tags.isEmpty {
+            try writeTags(db, resource: Self.tagKey(.taskDefinition(family: family, revision: revision)), tags: tags)
+        }
+        return revision
     }
 
     public func taskDefinition(family: String, revision: Int?) async throws -> TaskDefinitionRecord? {
@@ -122,26 +133,26 @@ extension SQLiteStore {
         family: String, revision: Int,
         _ change: @Sendable (inout TaskDefinitionRecord) throws -> Void
     ) async throws -> TaskDefinitionRecord? {
-        let result = try await pool.write { db -> (TaskDefinitionRecord, Int?)? in
+        let cache = taskDefinitionCache
+        return try await pool.write { db -> TaskDefinitionRecord? in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM task_definitions WHERE family = ? AND revision = ?",
+                    db.cachedStatement(sql: "SELECT * FROM task_definitions WHERE family = ? AND revision = ?"),
                     arguments: [family, revision])
             else { return nil }
             var record = try self.taskDefinitionRecord(row)
             try change(&record)
-            try db.execute(
-                sql: "UPDATE task_definitions SET status = ?, body = ? WHERE family = ? AND revision = ?",
-                arguments: [record.status.rawValue, try self.encode(record.definition), family, revision])
+            try db.cachedStatement(
+                sql: "UPDATE task_definitions SET status = ?, body = ? WHERE family = ? AND revision = ?"
+            ).execute(arguments: [record.status.rawValue, try self.encode(record.definition), family, revision])
             let latest = try Int.fetchOne(
                 db.cachedStatement(
                     sql: "SELECT max(revision) FROM task_definitions WHERE family = ? AND status = 'ACTIVE'"),
                 arguments: [family])
-            return (record, latest)
+            // On the writer queue after the commit, in commit order with registrations.
+            db.afterNextTransaction { [record] _ in cache.wrote(record, latestActive: latest) }
+            return record
         }
-        guard let (record, latest) = result else { return nil }
-        taskDefinitionCache.wrote(record, latestActive: latest)
-        return record
     }
 
     func taskDefinitionRecord(_ row: Row) throws -> TaskDefinitionRecord {

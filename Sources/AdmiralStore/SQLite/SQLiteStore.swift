@@ -7,7 +7,9 @@ import GRDB
 /// Writes are serialized by GRDB's pool and committed before a method returns. With
 /// `synchronous = NORMAL` a commit reaches the WAL file before returning, so a killed
 /// process loses nothing acknowledged; only a power loss may lose the last commits
-/// (use `durability: .full` to fsync every commit).
+/// (use `durability: .full` to fsync every commit). Concurrent task definition writes
+/// share one transaction and one commit (`GroupCommitWriter`); each still returns only
+/// after that commit.
 public final class SQLiteStore: Store {
     /// How hard a commit is pushed to the disk.
     public enum Durability: Sendable {
@@ -18,6 +20,8 @@ public final class SQLiteStore: Store {
     }
 
     let pool: DatabasePool
+    /// Task definition writes, committed in groups (see `GroupCommitWriter`).
+    let groupCommit: GroupCommitWriter
     let taskDefinitionCache = TaskDefinitionCache()
     let instanceCache: InstanceCache
     let encoder = ECS.makeEncoder()
@@ -38,6 +42,7 @@ public final class SQLiteStore: Store {
             try Int64.fetchOne(db, sql: "SELECT max(row_version) FROM container_instances") ?? 0
         }
         self.pool = pool
+        self.groupCommit = GroupCommitWriter(pool: pool)
         self.instanceCache = InstanceCache(lastRowVersion: lastRowVersion)
     }
 

@@ -6,7 +6,10 @@ import Synchronization
 /// Coherent because one `SQLiteStore` is the only writer of its database: every write
 /// method updates or drops entries before it returns, and a read only fills the cache
 /// when no write ran while it was reading (the generation counter), so a stale row
-/// can never be cached after the write that replaced it was acknowledged. A store
+/// can never be cached after the write that replaced it was acknowledged. Writes update
+/// it on GRDB's writer queue right after their commit, so in commit order: two
+/// registrations of one family committed together cannot leave the older one as the
+/// family's latest. A store
 /// shared by several processes (PostgreSQL) must not use this cache as it is.
 final class TaskDefinitionCache: Sendable {
     private struct State {
