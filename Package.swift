@@ -144,6 +144,7 @@ let package = Package(
                 "AdmiralControlPlane",
                 "AdmiralStore",
                 "AdmiralModel",
+                "AdmiralScheduler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

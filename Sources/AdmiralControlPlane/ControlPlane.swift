@@ -64,7 +64,8 @@ public struct ControlPlane: Sendable {
         self.containerInstances = ContainerInstanceService(store: store, feed: feed, presence: presence)
         self.attributes = AttributeService(store: store, feed: feed)
         self.tasks = TaskService(store: store, feed: feed, presence: presence)
-        self.agent = AgentService(store: store, feed: feed, presence: presence)
+        self.agent = AgentService(
+            store: store, feed: feed, presence: presence, disconnectAfter: settings.liveness.disconnectAfter)
         self.loadBalancing = LoadBalancingService(
             store: store, addressing: settings.loadBalancerAddressing, health: targetHealth,
             instances: ContainerInstanceTargets(store: store))

@@ -155,6 +155,16 @@ struct TargetGroupStateTests {
         #expect(state.targetsToCheck().map(\.target) == [a])
     }
 
+    @Test("a target deregistered from a group no listener used leaves at once, whatever the delay")
+    func unusedGroupDoesNotDrain() {
+        let delayed = TargetGroupAttributes(deregistrationDelay: .seconds(300))
+        var state = TargetGroupState(configuration: group([a, b], attributes: delayed), inUse: false, now: at(0))
+        let left = state.apply(group([a], attributes: delayed), inUse: false, now: at(1))
+        #expect(left.retiredEndpoints.map(\.target) == [b])
+        #expect(health(state, b) == nil)
+        #expect(state.descriptions().map(\.target) == [a])
+    }
+
     @Test("with health checks off targets are unavailable and all get requests")
     func disabled() {
         var state = TargetGroupState(configuration: group([a, b], enabled: false), inUse: true, now: at(0))

@@ -292,7 +292,9 @@ def test_targets_and_their_health(server, elb, site):
     assert [h["HealthCheckPort"] for h in health] == ["9001", "9090"]
     elb.register_targets(TargetGroupArn=blue, Targets=[{"Id": "127.0.0.3", "Port": 8081}])
     [used] = elb.describe_target_health(TargetGroupArn=blue)["TargetHealthDescriptions"]
-    assert used["TargetHealth"]["State"] == "initial" and used["TargetHealth"]["Reason"] == "Elb.RegistrationInProgress"
+    # In use: `initial`, registering or (once the first check has run) checking.
+    assert used["TargetHealth"]["State"] == "initial"
+    assert used["TargetHealth"]["Reason"] in ("Elb.RegistrationInProgress", "Elb.InitialHealthChecking")
     [missing] = elb.describe_target_health(TargetGroupArn=blue, Targets=[{"Id": "127.0.0.9", "Port": 1}])[
         "TargetHealthDescriptions"]
     assert missing["TargetHealth"] == {"State": "unused", "Reason": "Target.NotRegistered",

@@ -36,8 +36,10 @@ public struct LoadBalancerBridge: Service {
         try await cancelWhenGracefulShutdown {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { await self.followHealth() }
-                for await version in controlPlane.loadBalancing.changes.versions() {
+                let changes = controlPlane.loadBalancing.changes
+                for await version in changes.versions() {
                     await apply(version: version)
+                    changes.applied(version)
                 }
             }
         }

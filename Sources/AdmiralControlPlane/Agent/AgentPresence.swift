@@ -1,14 +1,17 @@
 import Foundation
 import Synchronization
 
-/// Which agents are connected: an agent is connected while one of its polls is held
-/// open, and for a while after its last poll ended (it is about to poll again).
+/// Which agents are connected: how long since an agent last began or ended a poll, or
+/// reported anything.
+///
+/// A poll held open is no sign of life by itself (a stopped or frozen agent keeps its
+/// connection open), so the server holds polls for less than the disconnect threshold
+/// (``AgentService``'s `maximumHold`): a live agent starts a new poll well within it.
 ///
 /// Kept in memory: after a server restart every instance starts as just seen, so a
 /// restart alone never marks an agent lost.
 public final class AgentPresence: Sendable {
     private struct Entry {
-        var pollsInFlight = 0
         var lastSeen: Date
     }
 
@@ -24,21 +27,12 @@ public final class AgentPresence: Sendable {
 
     /// A poll began.
     public func pollStarted(cluster: String, instance: String, at date: Date = Date()) {
-        entries.withLock { entries in
-            entries[Self.key(cluster: cluster, instance: instance), default: Entry(lastSeen: date)].pollsInFlight += 1
-            entries[Self.key(cluster: cluster, instance: instance)]?.lastSeen = date
-        }
+        seen(cluster: cluster, instance: instance, at: date)
     }
 
     /// A poll ended.
     public func pollEnded(cluster: String, instance: String, at date: Date = Date()) {
-        entries.withLock { entries in
-            let key = Self.key(cluster: cluster, instance: instance)
-            guard var entry = entries[key] else { return }
-            entry.pollsInFlight = max(0, entry.pollsInFlight - 1)
-            entry.lastSeen = date
-            entries[key] = entry
-        }
+        seen(cluster: cluster, instance: instance, at: date)
     }
 
     /// Any other sign of life from the agent (a state change report).
@@ -50,13 +44,12 @@ public final class AgentPresence: Sendable {
         }
     }
 
-    /// How long the agent has been silent at `date`: zero while a poll is open.
+    /// How long the agent has been silent at `date`.
     public func silence(cluster: String, instance: String, at date: Date) -> TimeInterval {
         entries.withLock { entries in
             guard let entry = entries[Self.key(cluster: cluster, instance: instance)] else {
                 return max(0, date.timeIntervalSince(startedAt))
             }
-            if entry.pollsInFlight > 0 { return 0 }
             return max(0, date.timeIntervalSince(entry.lastSeen))
         }
     }

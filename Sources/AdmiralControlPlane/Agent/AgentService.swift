@@ -9,15 +9,23 @@ public struct AgentService: Sendable {
     let store: any Store
     let feed: ChangeFeed
     let presence: AgentPresence
+    /// The longest the server holds a poll, whatever the agent asks: half the silence
+    /// after which an agent counts as disconnected, so that a live agent (which polls
+    /// again as soon as a poll returns) is never silent that long.
+    let maximumHold: Duration
 
     /// How long a poll is held when the agent does not say.
     public static let defaultPollWait: Duration = .seconds(20)
 
-    /// Creates the service.
-    public init(store: any Store, feed: ChangeFeed, presence: AgentPresence) {
+    /// Creates the service; polls are held at most half of `disconnectAfter`.
+    public init(
+        store: any Store, feed: ChangeFeed, presence: AgentPresence,
+        disconnectAfter: Duration = InstanceLivenessController.Settings().disconnectAfter
+    ) {
         self.store = store
         self.feed = feed
         self.presence = presence
+        self.maximumHold = disconnectAfter / 2
     }
 
     /// PollDesiredState: answers at once when the instance's desired tasks are not the
@@ -27,7 +35,9 @@ public struct AgentService: Sendable {
     {
         let cluster = try NameRules.clusterName(request.cluster)
         let id = try TaskService.instanceId(request.containerInstanceArn, cluster: cluster)
-        let waitSeconds = min(max(request.waitSeconds ?? 20, 0), AgentProtocol.maximumPollWaitSeconds)
+        let waitSeconds = min(
+            max(request.waitSeconds ?? Self.defaultPollWait.seconds, 0), AgentProtocol.maximumPollWaitSeconds,
+            maximumHold.seconds)
         presence.pollStarted(cluster: cluster, instance: id)
         defer { presence.pollEnded(cluster: cluster, instance: id) }
 
@@ -42,7 +52,7 @@ public struct AgentService: Sendable {
         if instance.desiredVersion == request.knownVersion, instance.status != .inactive, waitSeconds > 0 {
             // A server shutting down answers held polls at once rather than waiting them out.
             let timeout = Duration.milliseconds(Int(waitSeconds * 1000))
-            _ = try? await cancelWhenGracefulShutdown { await waiter.wait(timeout: timeout) }
+            _ = await cancelWhenGracefulShutdown { await waiter.wait(timeout: timeout) }
             instance = try await self.instance(cluster: cluster, id: id)
         }
         return try await desiredState(of: instance, context: context)

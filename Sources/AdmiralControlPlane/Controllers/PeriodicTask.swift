@@ -8,7 +8,7 @@ func runPeriodically(
     every interval: Duration, logger: Logger, failure message: Logger.Message,
     _ step: @escaping @Sendable () async throws -> Void
 ) async throws {
-    try await cancelWhenGracefulShutdown {
+    await cancelWhenGracefulShutdown {
         while !Task.isCancelled {
             do {
                 try await step()

@@ -2,12 +2,18 @@ import Synchronization
 
 /// The change notification of the load balancing configuration: a version that goes up
 /// after every committed change, and streams that deliver it. The data plane's glue
-/// awaits a stream and re-reads ``LoadBalancingService/snapshot(region:accountId:)`` when it yields.
+/// awaits a stream and re-reads ``LoadBalancingService/snapshot(region:accountId:)`` when it yields,
+/// then reports the version it applied (``applied(_:)``), which lets a caller wait until
+/// its change is served (``waitUntilApplied(_:timeout:)``).
 public final class LoadBalancingChanges: Sendable {
     private struct State {
         var version: Int64
         var nextSubscriber = 0
         var subscribers: [Int: AsyncStream<Int64>.Continuation] = [:]
+        /// Whether a data plane applies the versions; nil until one says it does.
+        var appliedVersion: Int64?
+        var nextWaiter = 0
+        var waiters: [Int: (version: Int64, continuation: CheckedContinuation<Void, Never>)] = [:]
     }
 
     private let state: Mutex<State>
@@ -50,5 +56,46 @@ public final class LoadBalancingChanges: Sendable {
                 continuation.yield(version)
             }
         }
+    }
+
+    /// Records that the data plane serves everything up to `version` (successfully or
+    /// not: a version it could not apply is not retried until the next change), and wakes
+    /// the callers waiting for it.
+    public func applied(_ version: Int64) {
+        let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.appliedVersion = max(state.appliedVersion ?? version, version)
+            let ready = state.waiters.filter { $0.value.version <= version }
+            for id in ready.keys { state.waiters.removeValue(forKey: id) }
+            return ready.values.map(\.continuation)
+        }
+        for continuation in ready { continuation.resume() }
+    }
+
+    /// Returns once the data plane has applied `version` or later, or after `timeout`;
+    /// at once when no data plane reports what it applies.
+    public func waitUntilApplied(_ version: Int64, timeout: Duration) async {
+        let id = state.withLock { state -> Int? in
+            guard let applied = state.appliedVersion, applied < version else { return nil }
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        guard let id else { return }
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: timeout)
+            self?.release(id)
+        }
+        await withCheckedContinuation { continuation in
+            let resumeNow = state.withLock { state -> Bool in
+                if let applied = state.appliedVersion, applied >= version { return true }
+                state.waiters[id] = (version, continuation)
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+        timer.cancel()
+    }
+
+    private func release(_ id: Int) {
+        state.withLock { $0.waiters.removeValue(forKey: id) }?.continuation.resume()
     }
 }

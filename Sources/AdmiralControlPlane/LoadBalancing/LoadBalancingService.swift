@@ -53,12 +53,18 @@ public struct LoadBalancingService: Sendable {
         ELBv2Names(region: context.names.region, accountId: context.names.accountId)
     }
 
-    /// Runs a transition in one store transaction and publishes the committed version.
+    /// How long a change waits for the data plane to serve it before it answers anyway.
+    static let applyWait: Duration = .seconds(5)
+
+    /// Runs a transition in one store transaction, publishes the committed version and
+    /// waits (a few seconds at most) until the data plane serves it, so that a listener
+    /// accepts connections and new targets are checked once the call has answered.
     func mutate<T: Sendable>(_ change: @escaping @Sendable (inout LoadBalancingState) throws -> T) async throws
         -> (value: T, state: LoadBalancingState)
     {
         let result = try await store.updateLoadBalancing(change)
         changes.publish(result.state.version)
+        await changes.waitUntilApplied(result.state.version, timeout: Self.applyWait)
         return result
     }
 

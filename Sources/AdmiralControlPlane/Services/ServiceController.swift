@@ -70,7 +70,7 @@ public actor ServiceController: Service {
     }
 
     public nonisolated func run() async throws {
-        try await cancelWhenGracefulShutdown { await self.loop() }
+        await cancelWhenGracefulShutdown { await self.loop() }
     }
 
     /// Runs passes until cancelled.

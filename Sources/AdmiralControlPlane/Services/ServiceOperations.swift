@@ -98,7 +98,7 @@ public struct ServiceOperations: Sendable {
             placementStrategy: request.placementStrategy ?? [],
             healthCheckGracePeriodSeconds: request.healthCheckGracePeriodSeconds, schedulingStrategy: strategy,
             deploymentController: ECS.DeploymentController(type: .ecs), createdBy: context.principalARN,
-            enableECSManagedTags: request.enableECSManagedTags ?? false, propagateTags: request.propagateTags ?? .none,
+            enableECSManagedTags: request.enableECSManagedTags ?? false, propagateTags: request.propagateTags ?? ECS.PropagateTags.none,
             enableExecuteCommand: request.enableExecuteCommand ?? false)
         let record = ServiceRecord(
             cluster: cluster, name: request.serviceName, status: .active, service: service,

@@ -114,12 +114,14 @@ struct TargetGroupState {
     // MARK: - Configuration
 
     /// Applies a new configuration of the group: new targets are registered (`initial`),
-    /// targets that left start draining, a target registered again while draining starts over.
+    /// targets that left start draining (or leave at once when no listener used the group),
+    /// a target registered again while draining starts over.
     mutating func apply(_ new: TargetGroupConfiguration, inUse newInUse: Bool, now: NIODeadline) -> Reconciliation {
         let before = healthMap()
         let previousOrder = order
         var result = Reconciliation()
         let old = configuration
+        let wasInUse = inUse
         let resetHealth =
             newInUse != inUse || new.healthCheck.enabled != old.healthCheck.enabled
         configuration = TargetGroupConfiguration(
@@ -132,10 +134,11 @@ struct TargetGroupState {
             wanted.append(target)
         }
 
-        // Targets that left: start draining.
+        // Targets that left: start draining; in a group no listener used, there is
+        // nothing to drain, so they leave at once.
         for target in order {
             guard var member = members[target], !member.isDraining, !wantedSet.contains(target) else { continue }
-            member.drainDeadline = now + TimeAmount(new.attributes.deregistrationDelay)
+            member.drainDeadline = wasInUse ? now + TimeAmount(new.attributes.deregistrationDelay) : now
             member.slowStartSince = nil
             member.endpoint.markDraining()
             members[target] = member

@@ -1,9 +1,33 @@
 import Foundation
 
 /// A benchmark of the placement engine alone: a fleet of instances over three zones,
-/// tasks placed ten per request with AZ-balanced spread, binpack on memory and a
-/// `memberOf` constraint. `admiral bench scheduler` prints `run()`.
+/// tasks placed ten per request with AZ-balanced spread, binpack on memory, a `memberOf`
+/// constraint, or all three. `admiral bench scheduler` runs one ``measure(instances:tasks:perRequest:scenario:reference:seed:)``;
+/// `benchmarks/scheduler/run.sh` runs each in a process of its own.
 public enum SchedulerBenchmark {
+    /// What every request asks for.
+    public enum Scenario: String, Sendable, CaseIterable {
+        /// `spread` on `attribute:ecs.availability-zone` (AZ-balanced spread).
+        case spread
+        /// `binpack` on `memory`.
+        case binpack
+        /// The `memberOf` constraint, placed `random`ly among the members.
+        case memberOf
+        /// AZ spread, then binpack on memory, within the `memberOf` constraint.
+        case combined
+
+        var strategies: [PlacementStrategy] {
+            switch self {
+            case .spread: [.spread(.attribute("ecs.availability-zone"))]
+            case .binpack: [.binpack(.memory)]
+            case .memberOf: [.random]
+            case .combined: [.spread(.attribute("ecs.availability-zone")), .binpack(.memory)]
+            }
+        }
+
+        var constrained: Bool { self == .memberOf || self == .combined }
+    }
+
     /// The figures of one run.
     public struct Result: Sendable {
         /// Instances in the fleet.
@@ -52,11 +76,18 @@ public enum SchedulerBenchmark {
         return lines.joined(separator: "\n")
     }
 
-    /// Places `tasks` tasks on a fleet of `instances` and measures it.
-    public static func measure(instances: Int, tasks: Int, perRequest: Int = 10, seed: UInt64 = 42) -> Result {
+    /// Places `tasks` tasks on a fleet of `instances` and measures it. With `reference`,
+    /// every request takes the engine's linear reference pass (what a scheduler without
+    /// indexes does: score every instance for every task), the baseline of the figures.
+    public static func measure(
+        instances: Int, tasks: Int, perRequest: Int = 10, scenario: Scenario = .combined, reference: Bool = false,
+        seed: UInt64 = 42
+    ) -> Result {
         var random = SplitMix64(seed: seed)
         let snapshot = fleet(instances, random: &random)
-        let constraint = (try? ClusterQuery(constraintExpression)).map { [PlacementConstraint.memberOf($0)] }
+        let constraint =
+            scenario.constrained
+            ? (try? ClusterQuery(constraintExpression)).map { [PlacementConstraint.memberOf($0)] } : []
         var requests: [PlacementRequest] = []
         var remaining = tasks
         var number = 0
@@ -66,7 +97,7 @@ public enum SchedulerBenchmark {
                 PlacementRequest(
                     count: count, cpu: [32, 64, 128][number % 3], memory: [64, 128, 256][(number / 3) % 3],
                     group: "family:bench-\(number % 10)",
-                    strategies: [.spread(.attribute("ecs.availability-zone")), .binpack(.memory)],
+                    strategies: scenario.strategies,
                     constraints: constraint ?? [], seed: random.next()))
             remaining -= count
             number += 1
@@ -76,6 +107,7 @@ public enum SchedulerBenchmark {
         let start = clock.now
         var firstDone = start
         var engine = PlacementEngine(snapshot: snapshot)
+        engine.alwaysUseReferencePass = reference
         for request in requests {
             placed += engine.place(request).placements.count
             if firstDone == start { firstDone = clock.now }

@@ -146,4 +146,60 @@ struct LoadBalancingTargetsTests {
         _ = try await harness.createTargetGroup("green")
         #expect(await versions.next() == 2)
     }
+
+    @Test("a change answers once the data plane has applied it, at once when no data plane reports, and after the wait at most")
+    func waitsForTheDataPlane() async throws {
+        let changes = LoadBalancingChanges()
+        let clock = ContinuousClock()
+        // No data plane has reported yet: nothing to wait for.
+        var started = clock.now
+        await changes.waitUntilApplied(5, timeout: .seconds(30))
+        #expect(clock.now - started < .seconds(5))
+
+        changes.applied(1)
+        let applier = Task {
+            try await Task.sleep(for: .milliseconds(200))
+            changes.applied(3)
+        }
+        started = clock.now
+        await changes.waitUntilApplied(3, timeout: .seconds(30))
+        let waited = clock.now - started
+        #expect(waited >= .milliseconds(150) && waited < .seconds(10))
+        try await applier.value
+        // Already applied: at once; never applied: back after the timeout.
+        started = clock.now
+        await changes.waitUntilApplied(2, timeout: .seconds(30))
+        #expect(clock.now - started < .seconds(5))
+        started = clock.now
+        await changes.waitUntilApplied(4, timeout: .milliseconds(300))
+        let timedOut = clock.now - started
+        #expect(timedOut >= .milliseconds(250) && timedOut < .seconds(10))
+        // A version applied later releases nobody twice.
+        changes.applied(4)
+    }
+
+    @Test("a mutating call waits for the data plane to apply its version")
+    func mutationWaitsForTheDataPlane() async throws {
+        let harness = try LoadBalancingServiceHarness()
+        defer { harness.cleanup() }
+        let changes = harness.service.changes
+        changes.applied(changes.version)
+        let applied = Task {
+            var seen: [Int64] = []
+            for await version in changes.versions() {
+                seen.append(version)
+                if version >= 1 {
+                    try await Task.sleep(for: .milliseconds(200))
+                    changes.applied(version)
+                    return seen
+                }
+            }
+            return seen
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        _ = try await harness.createTargetGroup("blue")
+        #expect(clock.now - started >= .milliseconds(150))
+        #expect(try await applied.value.last == 1)
+    }
 }
