@@ -188,6 +188,30 @@ class Engine:
         self.call("POST", f"/containers/{created['Id']}/start")
         return created["Id"]
 
+    def container_events(self, since, until):
+        """{(container id, action): time} of the daemon's container events between two
+        Unix times (Docker's own nanosecond timestamps)."""
+        connection = UnixHTTPConnection(self.path)
+        try:
+            query = urllib.parse.urlencode({"since": f"{since:.9f}", "until": f"{until:.9f}",
+                                            "filters": json.dumps({"type": ["container"]})})
+            connection.request("GET", "/events?" + query)
+            response = connection.getresponse()
+            data = response.read().decode()
+        finally:
+            connection.close()
+        events = {}
+        decoder = json.JSONDecoder()
+        position = 0
+        while position < len(data):
+            while position < len(data) and data[position].isspace():
+                position += 1
+            if position >= len(data):
+                break
+            event, position = decoder.raw_decode(data, position)
+            events.setdefault((event["Actor"]["ID"], event["Action"]), event["timeNano"] / 1e9)
+        return events
+
     def kill(self, container):
         self.call("POST", f"/containers/{container}/kill")
 

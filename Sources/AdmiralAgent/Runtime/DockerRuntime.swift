@@ -3,11 +3,15 @@ import DockerEngine
 import Foundation
 import Logging
 import NIOCore
+import Synchronization
 
 /// Runs containers through Docker Engine's HTTP API over its unix socket.
 public struct DockerRuntime: ContainerRuntime {
     let client: DockerClient
     let logger: Logger
+    /// Images seen on the host lately, so that a task of a cached image does not wait for
+    /// an inspect; a create that finds the image gone prepares it again.
+    let knownImages = KnownImages()
 
     /// The log drivers Docker Engine ships with that Admiral's tasks may use.
     static let loggingDrivers = ["json-file", "syslog", "journald", "gelf", "fluentd", "none"]
@@ -62,11 +66,16 @@ public struct DockerRuntime: ContainerRuntime {
     }
 
     public func prepareImage(_ image: String, behavior: AgentConfiguration.ImagePullBehavior) async throws -> Bool {
+        if behavior == .preferCached || behavior == .once, knownImages.contains(image) { return false }
         let cached = await isCached(image)
         switch behavior {
         case .preferCached, .once:
-            if cached { return false }
+            if cached {
+                knownImages.insert(image)
+                return false
+            }
             try await pull(image)
+            knownImages.insert(image)
             return true
         case .always:
             try await pull(image)
@@ -101,6 +110,15 @@ public struct DockerRuntime: ContainerRuntime {
     public func create(_ spec: ContainerSpec) async throws -> String {
         do {
             return try await client.createContainer(Self.config(spec), name: spec.name)
+        } catch let error as DockerError where error.code == .notFound && knownImages.contains(spec.image) {
+            // The image was removed since it was last seen: fetch it again, then create.
+            knownImages.remove(spec.image)
+            _ = try await prepareImage(spec.image, behavior: .preferCached)
+            do {
+                return try await client.createContainer(Self.config(spec), name: spec.name)
+            } catch let error as DockerError {
+                throw RuntimeError(.create, error.message)
+            }
         } catch let error as DockerError where error.code == .conflict {
             // A container of that name exists: an earlier attempt got this far. Adopt it.
             if let existing = try? await client.inspectContainer(spec.name) { return existing.id }
@@ -263,5 +281,27 @@ public struct DockerRuntime: ContainerRuntime {
         }
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.date(from: text)
+    }
+}
+
+/// The images a ``DockerRuntime`` found on the host in the last minute.
+final class KnownImages: Sendable {
+    private let seen = Mutex([String: ContinuousClock.Instant]())
+    /// How long a sighting counts.
+    static let validity: Duration = .seconds(60)
+
+    func contains(_ image: String) -> Bool {
+        seen.withLock { seen in
+            guard let at = seen[image] else { return false }
+            return ContinuousClock.now - at < Self.validity
+        }
+    }
+
+    func insert(_ image: String) {
+        seen.withLock { $0[image] = ContinuousClock.now }
+    }
+
+    func remove(_ image: String) {
+        _ = seen.withLock { $0.removeValue(forKey: image) }
     }
 }
