@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Full-path placement benchmark (issue 4): RunTask calls per second and latency against
 a cluster of INSTANCES (default 1000) simulated container instances over three zones, with
-AZ-balanced spread then binpack on memory, beside moto_server's RunTask on a cluster of as
-many registered instances, in the same invocation.
+STRATEGY (default `spread`: AZ-balanced, then by instance; or `binpack`: AZ-balanced, then
+binpack on memory), beside moto_server's RunTask on a cluster of as many registered
+instances, in the same invocation.
 
   benchmarks/placement/run.sh
 
@@ -14,9 +15,9 @@ Afterwards the cluster must hold as many tasks as calls were answered 200 (plus 
 the calls still in flight when wrk stopped counting)."""
 import json
 import os
+import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -31,9 +32,17 @@ DURATION = int(os.environ.get("DURATION", "10"))
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "16"))
 CLUSTER = "bench-placement"
 FAMILY = "bench-place"
-RUN_TASK = {"cluster": CLUSTER, "taskDefinition": FAMILY, "count": 1, "placementStrategy": [
-    {"type": "spread", "field": "attribute:ecs.availability-zone"}, {"type": "binpack", "field": "memory"}]}
-CONTAINERS = [{"name": "app", "image": "busybox:latest", "cpu": 1, "memory": 4, "essential": True}]
+STRATEGIES = {
+    # AZ-balanced spread, then one task per instance in turn (ECS's spread for services).
+    "spread": [{"type": "spread", "field": "attribute:ecs.availability-zone"},
+               {"type": "spread", "field": "instanceId"}],
+    # AZ-balanced spread, then binpack on memory: every task of a zone lands on the same
+    # instance until it is full, so three instances collect all the tasks.
+    "binpack": [{"type": "spread", "field": "attribute:ecs.availability-zone"}, {"type": "binpack", "field": "memory"}],
+}
+STRATEGY = os.environ.get("STRATEGY", "spread")
+RUN_TASK = {"cluster": CLUSTER, "taskDefinition": FAMILY, "count": 1, "placementStrategy": STRATEGIES[STRATEGY]}
+CONTAINERS = [{"name": "app", "image": "busybox:latest", "cpu": 1, "memory": 8, "essential": True}]
 
 
 def wrk(endpoint, key, secret, name, work):
@@ -54,15 +63,25 @@ def wrk(endpoint, key, secret, name, work):
     return json.loads(parsed)
 
 
-def seed(ecs, register_instances):
+def seed(ecs, ec2=None):
+    """The cluster and task definition; with `ec2` (moto), also EC2 instances in three
+    zones registered as container instances, as moto wants them to exist."""
     ecs.create_cluster(clusterName=CLUSTER)
     ecs.register_task_definition(family=FAMILY, containerDefinitions=CONTAINERS)
-    if register_instances:
-        for number in range(INSTANCES):
-            zone = "us-east-1" + "abc"[number % 3]
+    if ec2 is not None:
+        image = ec2.describe_images()["Images"][0]["ImageId"]
+        instances = []
+        for number, zone in enumerate("abc"):
+            count = INSTANCES // 3 + (1 if number < INSTANCES % 3 else 0)
+            for batch in range(0, count, 500):
+                made = ec2.run_instances(ImageId=image, MinCount=min(500, count - batch),
+                                         MaxCount=min(500, count - batch), InstanceType="m5.xlarge",
+                                         Placement={"AvailabilityZone": "us-east-1" + zone})["Instances"]
+                instances += [(i["InstanceId"], "us-east-1" + zone) for i in made]
+        for instance_id, zone in instances:
             ecs.register_container_instance(
                 cluster=CLUSTER,
-                instanceIdentityDocument=json.dumps({"instanceId": f"i-{number:017x}", "availabilityZone": zone}),
+                instanceIdentityDocument=json.dumps({"instanceId": instance_id, "availabilityZone": zone}),
                 totalResources=[{"name": "CPU", "type": "INTEGER", "integerValue": 4096},
                                 {"name": "MEMORY", "type": "INTEGER", "integerValue": 16384}])
 
@@ -72,27 +91,42 @@ def task_total(ecs):
     return cluster["runningTasksCount"] + cluster["pendingTasksCount"]
 
 
-def admiral(binary, results, work):
-    server = Server(binary, os.path.join(work, "server")).start()
-    agent = Agent(binary, server, CLUSTER, os.path.join(work, "agents"),
-                  ["--runtime", "simulated", "--count", str(INSTANCES), "--cpu", "4096", "--memory", "16384",
-                   "--availability-zone", "us-east-1a", "--availability-zone", "us-east-1b",
-                   "--availability-zone", "us-east-1c"]).start()
+def admiral(binary, results, work, agents=True):
+    """Admiral with INSTANCES simulated agents that run the tasks, or (agents=False) with
+    as many instances registered through the API and no agent: placement and the store
+    alone, without the polls and state reports of the agents."""
+    name = "admiral" if agents else "admiral_no_agents"
+    server = Server(binary, os.path.join(work, name)).start()
+    agent = None
+    if agents:
+        agent = Agent(binary, server, CLUSTER, os.path.join(work, "agents"),
+                      ["--runtime", "simulated", "--count", str(INSTANCES), "--cpu", "4096", "--memory", "16384",
+                       "--availability-zone", "us-east-1a", "--availability-zone", "us-east-1b",
+                       "--availability-zone", "us-east-1c"]).start()
     try:
         ecs = server.client()
-        seed(ecs, register_instances=False)
+        seed(ecs)
+        if not agents:
+            for number in range(INSTANCES):
+                ecs.register_container_instance(
+                    cluster=CLUSTER, instanceIdentityDocument=json.dumps(
+                        {"instanceId": f"i-{number:017x}", "availabilityZone": "us-east-1" + "abc"[number % 3]}),
+                    totalResources=[{"name": "CPU", "type": "INTEGER", "integerValue": 4096},
+                                    {"name": "MEMORY", "type": "INTEGER", "integerValue": 16384}])
         wait_for(f"{INSTANCES} instances", lambda: ecs.describe_clusters(clusters=[CLUSTER])["clusters"][0][
             "registeredContainerInstancesCount"] == INSTANCES, timeout=300, interval=0.5)
         figures = wrk(server.endpoint, server.env["AWS_ACCESS_KEY_ID"], server.env["AWS_SECRET_ACCESS_KEY"],
-                      "admiral", work)
+                      name, work)
         time.sleep(2)
         figures["tasks"] = task_total(ecs)
-        figures["running"] = wait_for("every task RUNNING", lambda: (lambda c: c["runningTasksCount"] if c[
-            "pendingTasksCount"] == 0 else None)(ecs.describe_clusters(clusters=[CLUSTER])["clusters"][0]),
-            timeout=300, interval=0.5)
-        results["admiral"] = figures
+        if agents:
+            figures["running"] = wait_for("every task RUNNING", lambda: (lambda c: c["runningTasksCount"] if c[
+                "pendingTasksCount"] == 0 else None)(ecs.describe_clusters(clusters=[CLUSTER])["clusters"][0]),
+                timeout=300, interval=0.5)
+        results[name] = figures
     finally:
-        agent.stop()
+        if agent:
+            agent.stop()
         server.stop()
 
 
@@ -107,13 +141,18 @@ def moto(results, work):
                            aws_secret_access_key="bench")
         wait_for("moto", lambda: _up(ecs), timeout=60, interval=0.2)
         log(f"moto: registering {INSTANCES} container instances")
-        seed(ecs, register_instances=True)
+        seed(ecs, boto3.client("ec2", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="bench",
+                               aws_secret_access_key="bench"))
         figures = wrk(endpoint, "bench", "bench", "moto", work)
         figures["tasks"] = len(_all_tasks(ecs))
         results["moto"] = figures
     finally:
-        process.terminate()
-        process.wait()
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 def _up(ecs):
@@ -139,28 +178,34 @@ def main():
     work = scratch("placement")
     results = {"instances": INSTANCES, "duration": DURATION, "connections": CONNECTIONS, "load_before": loadavg()}
     admiral(binary, results, work)
+    admiral(binary, results, work, agents=False)
     results["load_between"] = loadavg()
     moto(results, work)
     results["load_after"] = loadavg()
     if "--json" in sys.argv:
         print(json.dumps(results, indent=2))
-    a, m = results["admiral"], results["moto"]
-    print(f"RunTask (count 1, spread AZ then binpack memory) on {INSTANCES} instances, wrk -t1 -c{CONNECTIONS} "
+    a, n, m = results["admiral"], results["admiral_no_agents"], results["moto"]
+    print(f"RunTask (count 1, strategy {STRATEGY}: {json.dumps(STRATEGIES[STRATEGY])}) on {INSTANCES} instances, "
+          f"wrk -t1 -c{CONNECTIONS} "
           f"-d{DURATION}s; load before {results['load_before']}, between {results['load_between']}, "
           f"after {results['load_after']}")
     print()
     print("| server | calls/s | p50 | p99 | non-2xx | tasks in the cluster after |")
     print("|---|---:|---:|---:|---:|---:|")
-    for name, f in [("Admiral (1,000 simulated agents running the tasks)", a), ("moto_server", m)]:
+    for name, f in [(f"Admiral, {INSTANCES:,} simulated agents running the tasks", a),
+                    (f"Admiral, {INSTANCES:,} registered instances, no agents", n), ("moto_server (no agents)", m)]:
         print(f"| {name} | {f['requests_per_sec']:,.0f} | {f['p50_ms']:.2f} ms | {f['p99_ms']:.2f} ms | "
               f"{f['non_2xx']} | {f['tasks']:,} |")
     print()
-    print(f"Admiral ÷ moto: {a['requests_per_sec'] / m['requests_per_sec']:.1f}× the calls per second; "
-          f"p99 {a['p99_ms'] / m['p99_ms']:.2f}× moto's. Admiral's tasks all RUNNING afterwards: {a['running']:,}.")
+    print(f"Admiral with agents ÷ moto: {a['requests_per_sec'] / m['requests_per_sec']:.2f}× the calls per second, "
+          f"p99 {a['p99_ms'] / m['p99_ms']:.2f}× moto's; without agents ÷ moto: "
+          f"{n['requests_per_sec'] / m['requests_per_sec']:.2f}×, p99 {n['p99_ms'] / m['p99_ms']:.2f}×. "
+          f"Admiral's tasks all RUNNING afterwards: {a['running']:,}.")
     # wrk stops counting at the deadline; calls in flight then may still have placed a task.
-    if a["non_2xx"] or not a["requests"] <= a["tasks"] <= a["requests"] + CONNECTIONS:
-        print(f"WARNING: {a['non_2xx']} non-2xx answers; {a['tasks']} tasks for {a['requests']} calls")
-        sys.exit(1)
+    for f in (a, n):
+        if f["non_2xx"] or not f["requests"] <= f["tasks"] <= f["requests"] + CONNECTIONS:
+            print(f"WARNING: {f['non_2xx']} non-2xx answers; {f['tasks']} tasks for {f['requests']} calls")
+            sys.exit(1)
 
 
 if __name__ == "__main__":

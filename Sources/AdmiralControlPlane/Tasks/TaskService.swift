@@ -9,6 +9,8 @@ public struct TaskService: Sendable {
     let store: any Store
     let feed: ChangeFeed
     let presence: AgentPresence
+    /// What the scheduler saw of each instance, by the instance's record version.
+    let snapshots = InstanceSnapshotCache()
 
     /// The most tasks one RunTask call may start.
     static let maximumRunCount = 10
@@ -58,9 +60,10 @@ public struct TaskService: Sendable {
             guard !instances.isEmpty else {
                 throw AdmiralError.invalidParameter("No Container Instances were found in your cluster.")
             }
-            let byId = Dictionary(instances.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            let plan = PlacementEngine.plan(request, in: ClusterSnapshot(instances: instances.map(InstanceSnapshot.init)))
-            let tasks = plan.placements.compactMap { id in byId[id].map { launch.makeTask(on: $0, at: date) } }
+            let plan = PlacementEngine.plan(request, in: ClusterSnapshot(instances: snapshots.snapshots(of: instances)))
+            let tasks = plan.placements.compactMap { id in
+                instances.first { $0.id == id }.map { launch.makeTask(on: $0, at: date) }
+            }
             return PlacementOutcome(tasks: tasks, failures: plan.unplacedCount > 0 ? plan.ecsFailures : [])
         }
         feed.tasksChanged(outcome.tasks)

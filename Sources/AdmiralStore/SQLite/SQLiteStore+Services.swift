@@ -82,7 +82,7 @@ extension SQLiteStore {
 
     public func serviceTasks(cluster: String, service: String, stoppedSince: Date?) async throws -> [TaskRecord] {
         try await pool.read { db in
-            var sql = "SELECT body FROM tasks WHERE cluster = ? AND service = ? AND (last_status != 'STOPPED'"
+            var sql = "SELECT id, body FROM tasks WHERE cluster = ? AND service = ? AND (last_status != 'STOPPED'"
             var arguments: StatementArguments = [cluster, service]
             if let stoppedSince {
                 sql += " OR stopped_at >= ?"
@@ -90,7 +90,7 @@ extension SQLiteStore {
             }
             sql += ") ORDER BY id"
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
-                try self.decode(TaskRecord.self, from: $0["body"])
+                try self.taskRecord($0, cluster: cluster)
             }
         }
     }

@@ -9,14 +9,19 @@ extension SQLiteStore {
     ) async throws -> PlacementOutcome {
         try await pool.write { db in
             try self.requireActiveCluster(db, cluster)
-            let instances = try Row.fetchAll(
+            // A cursor reads each row in place: the body is copied out only when the
+            // cache does not hold that row version.
+            var instances: [ContainerInstanceRecord] = []
+            let rows = try Row.fetchCursor(
                 db.cachedStatement(
                     sql: """
                         SELECT id, row_version, body FROM container_instances
                         WHERE cluster = ? AND status != 'INACTIVE' ORDER BY id
                         """),
-                arguments: [cluster]
-            ).map { try self.instanceRecord($0, cluster: cluster) }
+                arguments: [cluster])
+            while let row = try rows.next() {
+                instances.append(try self.instanceRecord(row, cluster: cluster))
+            }
             let outcome = try place(instances)
             var touched: [String: ContainerInstanceRecord] = [:]
             for task in outcome.tasks {
@@ -53,7 +58,7 @@ extension SQLiteStore {
 
     public func listTasks(_ filter: TaskFilter, after cursor: String?, limit: Int) async throws -> [TaskRecord] {
         try await pool.read { db in
-            var sql = "SELECT body FROM tasks WHERE cluster = ? AND id > ?"
+            var sql = "SELECT id, body FROM tasks WHERE cluster = ? AND id > ?"
             var arguments: StatementArguments = [filter.cluster, cursor ?? ""]
             let columns: [(String, String?)] = [
                 ("container_instance", filter.containerInstanceId), ("family", filter.family),
@@ -68,7 +73,7 @@ extension SQLiteStore {
             sql += " ORDER BY id LIMIT ?"
             arguments += [limit]
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
-                try self.decode(TaskRecord.self, from: $0["body"])
+                try self.taskRecord($0, cluster: filter.cluster)
             }
         }
     }
@@ -117,6 +122,7 @@ extension SQLiteStore {
                 let cluster: String = row["cluster"]
                 let id: String = row["id"]
                 try db.execute(sql: "DELETE FROM tasks WHERE cluster = ? AND id = ?", arguments: [cluster, id])
+                self.taskCache.remove(key: "\(cluster)/\(id)")
                 try db.execute(
                     sql: "DELETE FROM tags WHERE resource = ?",
                     arguments: [Self.tagKey(.task(cluster: cluster, id: id))])
@@ -148,19 +154,19 @@ extension SQLiteStore {
 
     func fetchTask(_ db: Database, cluster: String, id: String) throws -> TaskRecord? {
         let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT body FROM tasks WHERE cluster = ? AND id = ?"), arguments: [cluster, id])
-        return try row.map { try decode(TaskRecord.self, from: $0["body"]) }
+            db.cachedStatement(sql: "SELECT id, body FROM tasks WHERE cluster = ? AND id = ?"), arguments: [cluster, id])
+        return try row.map { try taskRecord($0, cluster: cluster) }
     }
 
     func fetchInstanceTasks(_ db: Database, cluster: String, instance: String) throws -> [TaskRecord] {
         try Row.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT body FROM tasks WHERE cluster = ? AND container_instance = ? AND last_status != 'STOPPED'
+                    SELECT id, body FROM tasks WHERE cluster = ? AND container_instance = ? AND last_status != 'STOPPED'
                     ORDER BY id
                     """),
             arguments: [cluster, instance]
-        ).map { try decode(TaskRecord.self, from: $0["body"]) }
+        ).map { try taskRecord($0, cluster: cluster) }
     }
 
     func writeTask(_ db: Database, _ task: TaskRecord) throws {
