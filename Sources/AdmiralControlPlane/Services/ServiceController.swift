@@ -337,20 +337,27 @@ public actor ServiceController: Service {
             required = PlacementRequest.RequiredAttribute.from(primaryDefinition.definition.requiresAttributes)
         }
         let group = "service:\(record.name)"
+        // Only a DAEMON service's constraints need the scheduler's view of each instance;
+        // a pass of any other service must stay cheap on a cluster of thousands.
+        let filtered = !daemonConstraints.isEmpty || !required.isEmpty
         let serviceInstances = instances.map { instance -> ServiceInstance in
-            let snapshot = InstanceSnapshot(instance)
-            let eligible =
-                daemonConstraints.allSatisfy { constraint in
-                    if case .memberOf(let query) = constraint { return query.matches(snapshot) }
-                    return true
-                }
-                && required.allSatisfy { requirement in
-                    guard let value = snapshot.attributes[requirement.name] else { return false }
-                    return requirement.value == nil || value == requirement.value
-                }
-            let others = instance.usage.groups.filter { $0.key != group }.values.reduce(0, +)
+            var eligible = true
+            if filtered {
+                let snapshot = InstanceSnapshot(instance)
+                eligible =
+                    daemonConstraints.allSatisfy { constraint in
+                        if case .memberOf(let query) = constraint { return query.matches(snapshot) }
+                        return true
+                    }
+                    && required.allSatisfy { requirement in
+                        guard let value = snapshot.attributes[requirement.name] else { return false }
+                        return requirement.value == nil || value == requirement.value
+                    }
+            }
+            var others = 0
+            for (name, count) in instance.usage.groups where name != group { others += count }
             return ServiceInstance(
-                arn: instance.id, status: snapshot.status, agentConnected: instance.agentConnected,
+                arn: instance.id, status: InstanceSnapshot.status(of: instance), agentConnected: instance.agentConnected,
                 availabilityZone: instance.attribute("ecs.availability-zone"), satisfiesDaemonConstraints: eligible,
                 replicaTasksRemaining: others)
         }

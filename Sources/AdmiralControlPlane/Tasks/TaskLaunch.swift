@@ -105,12 +105,7 @@ extension InstanceSnapshot {
     /// What the scheduler sees of a stored container instance.
     init(_ record: ContainerInstanceRecord) {
         let remaining = record.remaining
-        let status: InstanceSnapshot.Status =
-            switch record.status {
-            case .active: .active
-            case .draining: .draining
-            default: .inactive
-            }
+        let status = Self.status(of: record)
         var attributes: [String: String?] = [:]
         for attribute in record.attributes { attributes[attribute.name] = attribute.value }
         self.init(
@@ -120,5 +115,14 @@ extension InstanceSnapshot {
             usedTCPPorts: Set(remaining.tcpPorts), usedUDPPorts: Set(remaining.udpPorts),
             runningTasksCount: record.usage.runningTasks + record.usage.pendingTasks,
             taskGroups: record.usage.groups)
+    }
+
+    /// The scheduler's status of a stored container instance.
+    static func status(of record: ContainerInstanceRecord) -> Status {
+        switch record.status {
+        case .active: .active
+        case .draining: .draining
+        default: .inactive
+        }
     }
 }
