@@ -10,10 +10,14 @@ public final class LoadBalancingChanges: Sendable {
         var version: Int64
         var nextSubscriber = 0
         var subscribers: [Int: AsyncStream<Int64>.Continuation] = [:]
-        /// Whether a data plane applies the versions; nil until one says it does.
+        /// The last version a data plane applied; nil while none reports what it applies.
         var appliedVersion: Int64?
         var nextWaiter = 0
         var waiters: [Int: (version: Int64, continuation: CheckedContinuation<Void, Never>)] = [:]
+        /// Waiters allocated and not yet resumed.
+        var pending: Set<Int> = []
+        /// Pending waiters whose timeout passed before they were registered.
+        var expired: Set<Int> = []
     }
 
     private let state: Mutex<State>
@@ -65,7 +69,10 @@ public final class LoadBalancingChanges: Sendable {
         let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.appliedVersion = max(state.appliedVersion ?? version, version)
             let ready = state.waiters.filter { $0.value.version <= version }
-            for id in ready.keys { state.waiters.removeValue(forKey: id) }
+            for id in ready.keys {
+                state.waiters.removeValue(forKey: id)
+                state.pending.remove(id)
+            }
             return ready.values.map(\.continuation)
         }
         for continuation in ready { continuation.resume() }
@@ -77,6 +84,7 @@ public final class LoadBalancingChanges: Sendable {
         let id = state.withLock { state -> Int? in
             guard let applied = state.appliedVersion, applied < version else { return nil }
             state.nextWaiter += 1
+            state.pending.insert(state.nextWaiter)
             return state.nextWaiter
         }
         guard let id else { return }
@@ -86,7 +94,10 @@ public final class LoadBalancingChanges: Sendable {
         }
         await withCheckedContinuation { continuation in
             let resumeNow = state.withLock { state -> Bool in
-                if let applied = state.appliedVersion, applied >= version { return true }
+                if state.expired.remove(id) != nil || (state.appliedVersion ?? version) >= version {
+                    state.pending.remove(id)
+                    return true
+                }
                 state.waiters[id] = (version, continuation)
                 return false
             }
@@ -95,7 +106,16 @@ public final class LoadBalancingChanges: Sendable {
         timer.cancel()
     }
 
+    /// The timeout of waiter `id` passed: resume it, or have it resume as it registers.
     private func release(_ id: Int) {
-        state.withLock { $0.waiters.removeValue(forKey: id) }?.continuation.resume()
+        let waiter = state.withLock { state in
+            guard let waiter = state.waiters.removeValue(forKey: id) else {
+                if state.pending.contains(id) { state.expired.insert(id) }
+                return nil as CheckedContinuation<Void, Never>?
+            }
+            state.pending.remove(id)
+            return waiter.continuation
+        }
+        waiter?.resume()
     }
 }
