@@ -4,6 +4,7 @@ server killed mid-deployment. Real containers where it matters (Docker), simulat
 agents for fleets."""
 import collections
 import json
+import re
 import threading
 import time
 import uuid
@@ -237,11 +238,18 @@ def test_rolling_deployments_stay_within_the_bounds(fast_server, make_agent, min
         assert containers <= max_total, samples
         assert running >= min_running, samples
     # The guide's examples: 50/200 starts four new tasks before stopping the old ones;
-    # 50/100 never goes above four and down to two.
+    # 50/100 never goes above four and down to two. The sampler (every 100 ms) sees the
+    # long-lived peak; the low point lasts only as long as a task start, so the events
+    # show it: at 50/100 two old tasks are stopped at once before their replacements
+    # start (at 50/200 the old ones go as the new ones turn healthy).
     assert max(r + p for r, p, _ in samples) == peak_total
-    assert min(r for r, _, _ in samples) == lowest_running
+    assert min(r for r, _, _ in samples) >= lowest_running
     messages = [e["message"] for e in done["events"]]
-    assert any("has stopped" in m for m in messages)
+    stops = [int(re.search(r"has stopped (\d+) running tasks", m).group(1)) for m in messages
+             if "has stopped" in m]
+    assert stops, messages
+    if lowest_running < 4:
+        assert max(stops) == 4 - lowest_running, messages
 
 
 def test_the_circuit_breaker_fails_a_bad_deployment_and_rolls_back(fast_server, make_agent):
