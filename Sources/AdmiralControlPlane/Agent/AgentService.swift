@@ -81,17 +81,8 @@ public struct AgentService: Sendable {
             ? [] : try await store.instanceTasks(cluster: instance.cluster, containerInstanceId: instance.id)
         var agentTasks: [AgentTask] = []
         agentTasks.reserveCapacity(tasks.count)
-        // Tasks of one revision share its definition: read each revision once.
-        var definitions: [String: ECS.TaskDefinition?] = [:]
         for task in tasks {
-            let key = "\(task.family):\(task.revision)"
-            let definition: ECS.TaskDefinition?
-            if let known = definitions[key] {
-                definition = known
-            } else {
-                definition = try await store.taskDefinition(family: task.family, revision: task.revision)?.definition
-                definitions[key] = definition
-            }
+            let definition = try await store.taskDefinition(family: task.family, revision: task.revision)?.definition
             agentTasks.append(
                 AgentTask(
                     taskArn: context.names.taskARN(cluster: task.cluster, id: task.id), family: task.family,
