@@ -66,6 +66,13 @@ struct AWSWireErrorTests {
         let id = RequestID.make()
         #expect(id == id.lowercased())
         #expect(UUID(uuidString: id) != nil)
-        #expect(RequestID.make() != id)
+        #expect(id.count == 36)
+        // Version 4, RFC 4122 variant: `xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx`.
+        let bytes = Array(id.utf8)
+        #expect(bytes[14] == UInt8(ascii: "4"))
+        #expect(Array("89ab".utf8).contains(bytes[19]))
+        let many = Set((0..<1000).map { _ in RequestID.make() })
+        #expect(many.count == 1000)
+        #expect(!many.contains(id))
     }
 }

@@ -38,7 +38,7 @@ struct SigV4Authorization: Equatable {
     private static func parseHeader(_ header: String, request: SigV4Request) throws(AWSWireError) -> SigV4Authorization
     {
         let trimmed = header.trimmingSpaces()
-        let algorithm = trimmed.prefix { $0 != " " }
+        let algorithm = String(decoding: trimmed.utf8.prefix { $0 != UInt8(ascii: " ") }, as: UTF8.self)
         guard algorithm == SigV4Canonical.algorithm else {
             if algorithm.hasPrefix("AWS4-") {
                 throw .incompleteSignature("Unsupported AWS 'algorithm': '\(algorithm)'. Use 'AWS4-HMAC-SHA256'.")
@@ -49,26 +49,49 @@ struct SigV4Authorization: Equatable {
                     + "Authorization header requires 'SignedHeaders' parameter. "
                     + dateRequirement(request) + "Authorization=\(header)")
         }
-        var fields: [String: String] = [:]
         // Like AWS, components are separated by commas and/or spaces, so a stray space in
-        // a credential shows up as a component without `=`.
-        for item in trimmed.dropFirst(algorithm.count).split(whereSeparator: { $0 == "," || $0 == " " }) {
-            guard let equals = item.firstIndex(of: "=") else {
-                throw .incompleteSignature(
-                    "'\(item)' not a valid key=value pair (missing equal-sign) in Authorization header: '\(header)'.")
+        // a credential shows up as a component without `=`. Read as bytes: walking the
+        // header by Characters was the largest part of the signature check.
+        var credential: String?
+        var signature: String?
+        var signedHeaders: String?
+        let bytes = trimmed.utf8
+        var index = bytes.index(bytes.startIndex, offsetBy: algorithm.utf8.count)
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ",") || byte == UInt8(ascii: " ") {
+                index = bytes.index(after: index)
+                continue
             }
-            fields[String(item[..<equals])] = String(item[item.index(after: equals)...])
+            let itemEnd =
+                bytes[index...].firstIndex { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: " ") } ?? bytes.endIndex
+            let item = bytes[index..<itemEnd]
+            guard let equals = item.firstIndex(of: UInt8(ascii: "=")) else {
+                throw .incompleteSignature(
+                    "'\(String(decoding: item, as: UTF8.self))' not a valid key=value pair (missing equal-sign) "
+                        + "in Authorization header: '\(header)'.")
+            }
+            let name = item[..<equals]
+            let value = String(decoding: item[bytes.index(after: equals)...], as: UTF8.self)
+            if name.elementsEqual("Credential".utf8) {
+                credential = value
+            } else if name.elementsEqual("Signature".utf8) {
+                signature = value
+            } else if name.elementsEqual("SignedHeaders".utf8) {
+                signedHeaders = value
+            }
+            index = itemEnd
         }
-        var problems: [String] = []
-        for required in ["Credential", "Signature", "SignedHeaders"] where (fields[required] ?? "").isEmpty {
-            problems.append("Authorization header requires '\(required)' parameter. ")
-        }
-        problems.append(dateRequirement(request))
-        guard problems.allSatisfy(\.isEmpty), let credential = fields["Credential"],
-            let signature = fields["Signature"],
-            let signedHeaders = fields["SignedHeaders"]
+        let dateProblem = dateRequirement(request)
+        guard let credential, !credential.isEmpty, let signature, !signature.isEmpty, let signedHeaders,
+            !signedHeaders.isEmpty, dateProblem.isEmpty
         else {
-            throw .incompleteSignature(problems.joined() + "Authorization=\(header)")
+            var problems = ""
+            for (name, value) in [("Credential", credential), ("Signature", signature), ("SignedHeaders", signedHeaders)]
+            where (value ?? "").isEmpty {
+                problems += "Authorization header requires '\(name)' parameter. "
+            }
+            throw .incompleteSignature(problems + dateProblem + "Authorization=\(header)")
         }
         let (timestamp, date) = try signingTime(request)
         return try make(
@@ -149,7 +172,8 @@ struct SigV4Authorization: Equatable {
         credential: String, signedHeaders: String, signature: String, timestamp: String, date: Date,
         expires: Int?, fromQuery: Bool
     ) throws(AWSWireError) -> SigV4Authorization {
-        let parts = credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let parts = credential.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
         guard parts.count == 5 else {
             throw .incompleteSignature(
                 "Credential must have exactly 5 slash-delimited elements, "
@@ -159,11 +183,12 @@ struct SigV4Authorization: Equatable {
             throw .incompleteSignature(
                 "Credential should be scoped with a valid terminator: 'aws4_request', not '\(parts[4])'.")
         }
-        let headers = signedHeaders.split(separator: ";").map { $0.lowercased() }.sorted()
+        let headers = signedHeaders.utf8.split(separator: UInt8(ascii: ";"))
+            .map { String(decoding: $0, as: UTF8.self).lowercased() }.sorted()
         guard headers.contains("host") else {
             throw .incompleteSignature("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
         }
-        let requestDay = String(timestamp.prefix(8))
+        let requestDay = String(decoding: timestamp.utf8.prefix(8), as: UTF8.self)
         guard parts[1] == requestDay else {
             throw .invalidSignature(
                 "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "

@@ -59,24 +59,66 @@ enum SigV4Canonical {
     /// `name:value\n` line each, values trimmed with inner whitespace runs collapsed to one
     /// space, repeated headers joined with `,` in arrival order.
     static func canonicalHeaders(_ headers: [(name: String, value: String)], signedHeaders: [String]) -> String {
-        var valuesByName: [String: [String]] = [:]
-        let wanted = Set(signedHeaders)
-        for header in headers {
-            let name = header.name.lowercased()
-            guard wanted.contains(name) else { continue }
-            valuesByName[name, default: []].append(canonicalValue(header.value))
-        }
-        var block = ""
+        var block: [UInt8] = []
+        appendCanonicalHeaders(headers, signedHeaders: signedHeaders, to: &block)
+        return String(decoding: block, as: UTF8.self)
+    }
+
+    /// Appends the canonical headers block, built on bytes: the signature check runs on
+    /// every request, and String and Character operations were most of its cost.
+    static func appendCanonicalHeaders(
+        _ headers: [(name: String, value: String)], signedHeaders: [String], to block: inout [UInt8]
+    ) {
         for name in signedHeaders {
-            block += name + ":" + (valuesByName[name] ?? []).joined(separator: ",") + "\n"
+            block.append(contentsOf: name.utf8)
+            block.append(UInt8(ascii: ":"))
+            var first = true
+            for header in headers where isLowercaseName(header.name, name) {
+                if !first { block.append(UInt8(ascii: ",")) }
+                first = false
+                appendCanonicalValue(header.value, to: &block)
+            }
+            block.append(UInt8(ascii: "\n"))
         }
-        return block
+    }
+
+    /// Whether a header name equals `lowercase`, ignoring the case of ASCII letters.
+    static func isLowercaseName(_ name: String, _ lowercase: String) -> Bool {
+        var left = name.utf8.makeIterator()
+        var right = lowercase.utf8.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil): return true
+            case (let byte?, let wanted?):
+                let folded = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+                guard folded == wanted else { return false }
+            default: return false
+            }
+        }
     }
 
     /// A header value trimmed, with runs of inner whitespace collapsed to one space.
     static func canonicalValue(_ value: String) -> String {
-        value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" })
-            .joined(separator: " ")
+        var bytes: [UInt8] = []
+        appendCanonicalValue(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func appendCanonicalValue(_ value: String, to block: inout [UInt8]) {
+        var pendingSpace = false
+        var wroteAny = false
+        for byte in value.utf8 {
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+                || byte == UInt8(ascii: "\n")
+            {
+                pendingSpace = wroteAny
+                continue
+            }
+            if pendingSpace { block.append(UInt8(ascii: " ")) }
+            pendingSpace = false
+            wroteAny = true
+            block.append(byte)
+        }
     }
 
     /// The canonical request.
@@ -84,14 +126,36 @@ enum SigV4Canonical {
         method: String, path: String, query: String, headers: [(name: String, value: String)],
         signedHeaders: [String], payloadSHA256Hex: String, excludingQuery: Set<String> = []
     ) -> String {
-        [
-            method.uppercased(),
-            canonicalURI(path),
-            canonicalQuery(query, excluding: excludingQuery),
-            canonicalHeaders(headers, signedHeaders: signedHeaders),
-            signedHeaders.joined(separator: ";"),
-            payloadSHA256Hex,
-        ].joined(separator: "\n")
+        String(
+            decoding: canonicalRequestBytes(
+                method: method, path: path, query: query, headers: headers, signedHeaders: signedHeaders,
+                payloadSHA256Hex: payloadSHA256Hex, excludingQuery: excludingQuery),
+            as: UTF8.self)
+    }
+
+    /// The canonical request as the bytes that are hashed.
+    static func canonicalRequestBytes(
+        method: String, path: String, query: String, headers: [(name: String, value: String)],
+        signedHeaders: [String], payloadSHA256Hex: String, excludingQuery: Set<String> = []
+    ) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512)
+        bytes.append(contentsOf: method.uppercased().utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        // The path of every awsJson and Query request is `/`, already canonical.
+        bytes.append(contentsOf: (path == "/" ? path : canonicalURI(path)).utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        if !query.isEmpty { bytes.append(contentsOf: canonicalQuery(query, excluding: excludingQuery).utf8) }
+        bytes.append(UInt8(ascii: "\n"))
+        appendCanonicalHeaders(headers, signedHeaders: signedHeaders, to: &bytes)
+        bytes.append(UInt8(ascii: "\n"))
+        for (index, name) in signedHeaders.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ";")) }
+            bytes.append(contentsOf: name.utf8)
+        }
+        bytes.append(UInt8(ascii: "\n"))
+        bytes.append(contentsOf: payloadSHA256Hex.utf8)
+        return bytes
     }
 
     /// The credential scope `20150830/us-east-1/service/aws4_request`.
@@ -101,9 +165,12 @@ enum SigV4Canonical {
 
     /// The string to sign for a canonical request.
     static func stringToSign(timestamp: String, scope: String, canonicalRequest: String) -> String {
-        [
-            algorithm, timestamp, scope, Hex.encode(SHA256.hash(data: Array(canonicalRequest.utf8))),
-        ].joined(separator: "\n")
+        stringToSign(timestamp: timestamp, scope: scope, canonicalRequest: Array(canonicalRequest.utf8))
+    }
+
+    /// The string to sign for a canonical request given as bytes.
+    static func stringToSign(timestamp: String, scope: String, canonicalRequest: [UInt8]) -> String {
+        algorithm + "\n" + timestamp + "\n" + scope + "\n" + Hex.encode(SHA256.hash(data: canonicalRequest))
     }
 
     /// The signing key: `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.

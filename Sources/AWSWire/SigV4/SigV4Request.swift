@@ -63,9 +63,9 @@ public struct SigV4Request: Sendable {
             body: body)
     }
 
-    /// The first value of a header, by case-insensitive name.
+    /// The first value of a header, by case-insensitive name; `name` is lowercase.
     func firstValue(of name: String) -> String? {
-        headers.first { $0.name.lowercased() == name }?.value
+        headers.first { SigV4Canonical.isLowercaseName($0.name, name) }?.value
     }
 
     /// The lowercase hex SHA-256 of some bytes.

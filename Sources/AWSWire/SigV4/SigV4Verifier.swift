@@ -55,7 +55,7 @@ public final class SigV4Verifier: Sendable {
         {
             throw .contentSHA256Mismatch()
         }
-        let canonicalRequest = SigV4Canonical.canonicalRequest(
+        let canonicalRequest = SigV4Canonical.canonicalRequestBytes(
             method: request.method, path: request.path, query: request.query, headers: request.headers,
             signedHeaders: authorization.signedHeaders, payloadSHA256Hex: request.payloadSHA256Hex,
             excludingQuery: authorization.fromQuery ? [SigV4Authorization.presignedSignatureParameter] : [])
