@@ -31,6 +31,7 @@ struct DevCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = bootstrapLogging(level: options.logLevel)
+        options.installExecutor(logger: logger)
         let serverDir = (dataDir as NSString).appendingPathComponent("server")
         let agentDir = (dataDir as NSString).appendingPathComponent("agent")
         try FileManager.default.createDirectory(atPath: serverDir, withIntermediateDirectories: true)

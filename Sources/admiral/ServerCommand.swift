@@ -22,6 +22,7 @@ struct ServerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = bootstrapLogging(level: options.logLevel)
+        options.installExecutor(logger: logger)
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let (principals, generated) = try options.loadPrincipals(dataDir: dataDir)
         let store = try SQLiteStore(path: (dataDir as NSString).appendingPathComponent("admiral.sqlite"))

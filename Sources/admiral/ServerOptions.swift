@@ -7,6 +7,8 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// The options of the control plane, shared by `admiral server` and `admiral dev`.
@@ -49,6 +51,13 @@ struct ServerOptions: ParsableArguments {
         help: "Seconds a service's RUNNING task without health checks waits before it counts as healthy (ECS: 40).")
     var serviceHealthyAfter: Double = 40
 
+    @Option(
+        help: ArgumentHelp(
+            "Where Swift concurrency runs: 'nio' (the event loops that serve HTTP, with no thread hop between a "
+                + "request's I/O and its handler) or 'swift' (Swift's default thread pool).",
+            valueName: "executor"))
+    var executor: ConcurrencyExecutor = .nio
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard accountId.count == 12, accountId.allSatisfy(\.isNumber) else {
@@ -62,6 +71,21 @@ struct ServerOptions: ParsableArguments {
         guard agentDisconnectAfter > 0, instanceLostAfter > 0, stoppedTaskRetention > 0 else {
             throw ValidationError(
                 "--agent-disconnect-after, --instance-lost-after and --stopped-task-retention must be positive.")
+        }
+    }
+
+    /// Makes the event loops of `MultiThreadedEventLoopGroup.singleton` (on which
+    /// Hummingbird, the load balancer data plane and the HTTP clients run) Swift
+    /// concurrency's global executor, unless `--executor swift`. Without it every request
+    /// crosses threads twice, from its event loop to the handler's task and back, and on
+    /// two cores those switches cost about a quarter of a RegisterTaskDefinition
+    /// (docs/BENCHMARKS.md). Safe because nothing in the process blocks a thread in async
+    /// code: the store awaits GRDB's own queues, and no `EventLoopFuture.wait()` is used.
+    /// Call it once, first thing in a command's `run()`.
+    func installExecutor(logger: Logger) {
+        guard executor == .nio else { return }
+        if !NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() {
+            logger.warning("Swift concurrency stays on its default executor: this runtime does not allow another")
         }
     }
 
@@ -124,4 +148,12 @@ struct ServerOptions: ParsableArguments {
         lines.append("export AWS_ENDPOINT_URL=http://\(host):\(port)")
         return lines.joined(separator: "\n") + "\n"
     }
+}
+
+/// The executor of Swift concurrency in a process that serves the API (`--executor`).
+enum ConcurrencyExecutor: String, ExpressibleByArgument, CaseIterable {
+    /// SwiftNIO's event loops.
+    case nio
+    /// Swift's default global executor.
+    case swift
 }

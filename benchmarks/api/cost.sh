@@ -10,8 +10,8 @@
 #
 # Environment: DURATION (seconds per call, default 10), CONNECTIONS (default 16),
 # SKIP_BUILD=1 (use the existing release binary), ADMIRAL=PATH (measure that binary
-# instead, e.g. a copy of an earlier build; nothing is built), KEEP_WORK=1 (keep the
-# temp folder).
+# instead, e.g. a copy of an earlier build; nothing is built), ADMIRAL_ARGS (more
+# `admiral server` options, e.g. "--executor swift"), KEEP_WORK=1 (keep the temp folder).
 # Traffic goes to 127.0.0.1 only; the server is always stopped on exit.
 set -euo pipefail
 
@@ -72,7 +72,7 @@ chmod 600 "$WORK/credentials"
 
 log "starting Admiral ($ADMIRAL)"
 setsid "$ADMIRAL" server --data-dir "$WORK/data" --host 127.0.0.1 --port 0 \
-    --credentials "$WORK/credentials" --region "$AWS_DEFAULT_REGION" --log-level warning \
+    --credentials "$WORK/credentials" --region "$AWS_DEFAULT_REGION" --log-level warning ${ADMIRAL_ARGS:-} \
     >"$WORK/admiral.out" 2>"$WORK/admiral.err" </dev/null &
 SERVER_PID=$!
 deadline=$((SECONDS + 60))

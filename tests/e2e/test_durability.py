@@ -3,6 +3,7 @@ import re
 import threading
 import time
 
+import pytest
 from botocore.exceptions import BotoCoreError, ClientError
 
 FAMILIES = ("burst-a", "burst-b")
@@ -123,6 +124,25 @@ def test_sigterm_exits_cleanly(server, make_server):
     again = make_server(data_dir=server.data_dir).boto3()
     assert again.list_clusters()["clusterArns"] == ["arn:aws:ecs:us-east-1:000000000000:cluster/before-sigterm"]
     assert again.describe_task_definition(taskDefinition="before-sigterm")["taskDefinition"]["revision"] == 1
+
+
+@pytest.mark.parametrize("executor", ["nio", "swift"])
+def test_either_executor_serves_and_stops_cleanly(make_server, executor):
+    """`--executor nio` (the default: Swift concurrency on SwiftNIO's event loops) and
+    `--executor swift` serve the same API and stop cleanly on SIGTERM."""
+    server = make_server(extra_args=["--executor", executor])
+    ecs = server.boto3()
+    ecs.create_cluster(clusterName=f"on-{executor}")
+    registered = ecs.register_task_definition(
+        family=f"on-{executor}", containerDefinitions=[{"name": "app", "image": "busybox", "memory": 64}])
+    assert registered["taskDefinition"]["revision"] == 1
+    described = ecs.describe_task_definition(taskDefinition=f"on-{executor}")["taskDefinition"]
+    assert described["containerDefinitions"] == registered["taskDefinition"]["containerDefinitions"]
+    assert server.stop() == 0
+    with open(server.log_path) as log:
+        text = log.read()
+    assert not log_problems(text), text
+    assert "stays on its default executor" not in text
 
 
 def test_sigterm_while_clients_are_busy_exits_cleanly(server):
