@@ -23,12 +23,6 @@ public enum WireJSONDecoder {
         return try reference.decode(type, from: Data(bytes))
     }
 
-    /// `type` decoded from `data`, as `ECS.makeDecoder().decode(type, from: data)` would.
-    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        if let value = try? fastDecode(type, from: [UInt8](data)) { return value }
-        return try reference.decode(type, from: data)
-    }
-
     /// The fast path alone, without the reference decoder behind it (for tests): it throws
     /// where the fast path declines, which is not necessarily where `JSONDecoder` would.
     public static func fastDecode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
