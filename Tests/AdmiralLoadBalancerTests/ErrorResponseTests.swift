@@ -62,7 +62,9 @@ struct ErrorResponseTests {
     func gatewayTimeout() async throws {
         let backend = try await TestBackend.start(name: "slow")
         let dataPlane = LoadBalancerDataPlane(logger: quietLogger)
-        try await dataPlane.apply(simpleConfiguration(targets: [target(backend)], idleTimeout: .milliseconds(500)))
+        // The idle timeout also closes a client connection that sends nothing for that
+        // long, so it leaves a busy machine time to send the request after connecting.
+        try await dataPlane.apply(simpleConfiguration(targets: [target(backend)], idleTimeout: .seconds(2)))
         let connection = try await TestConnection.connect(port: dataPlane.port())
         let response = try await connection.request(.GET, "/hang")
         #expect(response.status == 504)
@@ -132,8 +134,10 @@ struct ErrorResponseTests {
         #expect(plain.contains("Connection: close\r\n"))
         #expect(plain.hasSuffix("\r\n\r\nv"))
         #expect(plainClosed)
+        // A kept connection is closed by the client after the timeout, which must outlast
+        // the answer's arrival on a busy machine.
         let (kept, keptClosed) = try await rawExchange(
-            port: port, "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", timeout: .milliseconds(500))
+            port: port, "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", timeout: .seconds(2))
         #expect(kept.contains("Connection: keep-alive\r\n"))
         #expect(!keptClosed)
         // A HEAD answer has a length but no body; the next response follows it directly.
