@@ -60,10 +60,12 @@ def free_port():
 
 
 class Server:
-    """One `admiral server` on 127.0.0.1."""
+    """One `admiral server` on 127.0.0.1; ADMIRAL_SERVER_ARGS adds options to every
+    server a benchmark starts (e.g. "--executor swift" to compare executors)."""
 
     def __init__(self, binary, data_dir, port=0, extra_args=()):
-        self.binary, self.data_dir, self.port, self.extra_args = binary, data_dir, port, list(extra_args)
+        self.binary, self.data_dir, self.port = binary, data_dir, port
+        self.extra_args = [*os.environ.get("ADMIRAL_SERVER_ARGS", "").split(), *extra_args]
         self.process, self.env, self.endpoint = None, {}, None
 
     def start(self, timeout=60):
