@@ -84,7 +84,9 @@ struct ServerOptions: ParsableArguments {
     /// Call it once, first thing in a command's `run()`.
     func installExecutor(logger: Logger) {
         guard executor == .nio else { return }
-        if !NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() {
+        if NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() {
+            logger.info("Swift concurrency runs on SwiftNIO's event loops")
+        } else {
             logger.warning("Swift concurrency stays on its default executor: this runtime does not allow another")
         }
     }
