@@ -176,30 +176,35 @@ struct WireJSONUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     var currentIndex = 0
     /// The node of the next element.
     private var position: Int
-    private let total: Int
 
     init(decoder: WireJSONDecoding, array: Int, codingPath: [any CodingKey]) {
         self.decoder = decoder
         self.array = array
         self.codingPath = codingPath
         self.position = array + 1
+    }
+
+    var count: Int? {
         var total = 0
         var index = array + 1
         while index < decoder.nodes[array].end {
             total += 1
             index = decoder.nodes[index].next(after: index)
         }
-        self.total = total
+        return total
     }
 
-    var count: Int? { total }
-    var isAtEnd: Bool { currentIndex >= total }
+    var isAtEnd: Bool { position >= decoder.nodes[array].end }
 
-    private mutating func next() throws -> (node: Int, key: WireJSONIndexKey) {
+    private func checkNotAtEnd(_ type: Any.Type) throws {
         guard !isAtEnd else {
             throw DecodingError.valueNotFound(
-                Any.self, DecodingError.Context(codingPath: codingPath, debugDescription: "no more elements"))
+                type, DecodingError.Context(codingPath: codingPath, debugDescription: "no more elements"))
         }
+    }
+
+    private mutating func next() throws -> (node: Int, key: WireJSONIndexKey) {
+        try checkNotAtEnd(Any.self)
         let node = position
         let key = WireJSONIndexKey(currentIndex)
         position = decoder.nodes[node].next(after: node)
@@ -208,52 +213,33 @@ struct WireJSONUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     }
 
     mutating func decodeNil() throws -> Bool {
-        guard !isAtEnd else {
-            throw DecodingError.valueNotFound(
-                Any.self, DecodingError.Context(codingPath: codingPath, debugDescription: "no more elements"))
-        }
+        try checkNotAtEnd(Any.self)
         guard decoder.isNull(position) else { return false }
         _ = try next()
         return true
     }
 
-    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try element(type)
-    }
-
+    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try element(type) }
     mutating func decode(_ type: Bool.Type) throws -> Bool { try element(type) }
     mutating func decode(_ type: String.Type) throws -> String { try element(type) }
     mutating func decode(_ type: Double.Type) throws -> Double { try element(type) }
     mutating func decode(_ type: Float.Type) throws -> Float { try element(type) }
     mutating func decode(_ type: Int.Type) throws -> Int { try element(type) }
-    mutating func decode(_ type: Int8.Type) throws -> Int8 { try integerElement(type) }
-    mutating func decode(_ type: Int16.Type) throws -> Int16 { try integerElement(type) }
-    mutating func decode(_ type: Int32.Type) throws -> Int32 { try integerElement(type) }
-    mutating func decode(_ type: Int64.Type) throws -> Int64 { try integerElement(type) }
-    mutating func decode(_ type: UInt.Type) throws -> UInt { try integerElement(type) }
-    mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try integerElement(type) }
-    mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try integerElement(type) }
-    mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try integerElement(type) }
-    mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try integerElement(type) }
+    mutating func decode(_ type: Int8.Type) throws -> Int8 { try element(type) }
+    mutating func decode(_ type: Int16.Type) throws -> Int16 { try element(type) }
+    mutating func decode(_ type: Int32.Type) throws -> Int32 { try element(type) }
+    mutating func decode(_ type: Int64.Type) throws -> Int64 { try element(type) }
+    mutating func decode(_ type: UInt.Type) throws -> UInt { try element(type) }
+    mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try element(type) }
+    mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try element(type) }
+    mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try element(type) }
+    mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try element(type) }
 
-    private mutating func integerElement<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
-        guard !isAtEnd else {
-            throw DecodingError.valueNotFound(
-                T.self, DecodingError.Context(codingPath: codingPath, debugDescription: "no more elements"))
-        }
-        let value = try decoder.integer(type, at: position, key: WireJSONIndexKey(currentIndex))
-        _ = try next()
-        return value
-    }
-
+    /// Every element decodes through `decodeValue`; the element is taken only once it has
+    /// decoded, as JSONDecoder does.
     private mutating func element<T: Decodable>(_ type: T.Type) throws -> T {
-        guard !isAtEnd else {
-            throw DecodingError.valueNotFound(
-                T.self, DecodingError.Context(codingPath: codingPath, debugDescription: "no more elements"))
-        }
-        // The element is taken only once it has decoded, as JSONDecoder does.
-        let node = position
-        let value = try decoder.decodeValue(type, at: node, key: WireJSONIndexKey(currentIndex))
+        try checkNotAtEnd(T.self)
+        let value = try decoder.decodeValue(type, at: position, key: WireJSONIndexKey(currentIndex))
         _ = try next()
         return value
     }
