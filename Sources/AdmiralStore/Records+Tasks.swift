@@ -28,6 +28,10 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     public var serviceStopCause: String?
     /// Whether the deployment circuit breaker has counted this stopped task.
     public var circuitBreakerAcknowledged: Bool?
+    /// The load balancer targets the service scheduler registered for the task and has
+    /// not deregistered, so that a target the task no longer listens on (its container
+    /// was recreated on another host port) is taken out at once.
+    public var loadBalancerTargets: [TaskTarget]?
 
     /// Creates a record.
     public init(
@@ -55,6 +59,23 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     /// The service that owns the task, from its `service:<name>` group.
     public var serviceName: String? {
         group.hasPrefix("service:") ? String(group.dropFirst("service:".count)) : nil
+    }
+}
+
+/// One target of a task in a target group: an instance id (or address) and a port.
+public struct TaskTarget: Sendable, Hashable, Codable {
+    /// The target group the target is registered with.
+    public var targetGroupArn: String
+    /// The EC2 instance id, or the IP address of an `ip` target group.
+    public var id: String
+    /// The host port.
+    public var port: Int
+
+    /// Creates a target.
+    public init(targetGroupArn: String, id: String, port: Int) {
+        self.targetGroupArn = targetGroupArn
+        self.id = id
+        self.port = port
     }
 }
 

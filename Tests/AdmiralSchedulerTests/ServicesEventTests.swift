@@ -62,6 +62,28 @@ struct ServicesEventTests {
                 == "(service web) has stopped 2 running tasks: (task a1) (task b2).")
     }
 
+    @Test("tasks behind a load balancer begin draining when stopped; the others are stopped at once")
+    func drainingEvents() {
+        var sim = Sim.steady(
+            ServiceSpec(name: "web", desiredCount: 3, targetGroupArns: ["arn:tg"]), running: 3)
+        for index in sim.state.tasks.indices { sim.state.tasks[index].targetHealth = .healthy }
+        sim.state.tasks[2].targetHealth = .none
+        sim.state.service.desiredCount = 0
+        let plan = sim.step()
+        #expect(plan.stops.count == 3)
+        #expect(
+            plan.events.map(\.message).prefix(2) == [
+                "(service web) has begun draining connections on 2 tasks.",
+                "(service web) has stopped 1 running tasks: (task \(ServiceSimulation.taskId(sim.state.tasks[2].taskArn))).",
+            ])
+        #expect(
+            ServiceMessages.registeredTargets(service: "web", count: 2, targetGroup: "arn:tg")
+                == "(service web) registered 2 targets in (target-group arn:tg)")
+        #expect(
+            ServiceMessages.deregisteredTargets(service: "web", count: 1, targetGroup: "arn:tg")
+                == "(service web) deregistered 1 targets in (target-group arn:tg)")
+    }
+
     @Test("an identical message is held back for six hours, or until a steady state resolves it")
     func throttling() {
         var sim = Sim.steady(ServiceSpec(name: "web", desiredCount: 2), running: 0)

@@ -92,6 +92,7 @@ public struct TaskContainers: Sendable {
             cpuShares: max(definition.cpu ?? 0, Self.minimumCPUShares), memoryMiB: definition.memory,
             memoryReservationMiB: definition.memoryReservation, privileged: definition.privileged ?? false,
             readonlyRootFilesystem: definition.readonlyRootFilesystem ?? false,
+            initProcessEnabled: definition.linuxParameters?.initProcessEnabled ?? false,
             extraHosts: (definition.extraHosts ?? []).map { "\($0.hostname):\($0.ipAddress)" },
             dnsServers: definition.dnsServers ?? [],
             ulimits: (definition.ulimits ?? []).map {

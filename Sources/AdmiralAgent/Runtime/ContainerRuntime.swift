@@ -252,6 +252,9 @@ public struct ContainerSpec: Sendable, Equatable {
     public var memoryReservationMiB: Int?
     public var privileged: Bool
     public var readonlyRootFilesystem: Bool
+    /// Runs an init process (Docker's `--init`) as PID 1 that forwards signals and reaps
+    /// children (`linuxParameters.initProcessEnabled`).
+    public var initProcessEnabled: Bool
     public var extraHosts: [String]
     public var dnsServers: [String]
     public var ulimits: [Ulimit]
@@ -267,7 +270,7 @@ public struct ContainerSpec: Sendable, Equatable {
         hostname: String? = nil, networkMode: String = "bridge", ports: [Port] = [], hostPortAddress: String = "0.0.0.0",
         mounts: [Mount] = [], volumesFrom: [String] = [], links: [String] = [], cpuShares: Int = 2,
         memoryMiB: Int? = nil, memoryReservationMiB: Int? = nil, privileged: Bool = false,
-        readonlyRootFilesystem: Bool = false, extraHosts: [String] = [], dnsServers: [String] = [],
+        readonlyRootFilesystem: Bool = false, initProcessEnabled: Bool = false, extraHosts: [String] = [], dnsServers: [String] = [],
         ulimits: [Ulimit] = [], healthCheck: HealthCheck? = nil,
         stopTimeoutSeconds: Int = 30, logDriver: String? = nil, logOptions: [String: String] = [:]
     ) {
@@ -291,6 +294,7 @@ public struct ContainerSpec: Sendable, Equatable {
         self.memoryReservationMiB = memoryReservationMiB
         self.privileged = privileged
         self.readonlyRootFilesystem = readonlyRootFilesystem
+        self.initProcessEnabled = initProcessEnabled
         self.extraHosts = extraHosts
         self.dnsServers = dnsServers
         self.ulimits = ulimits

@@ -221,6 +221,7 @@ public struct DockerRuntime: ContainerRuntime {
             dns: spec.dnsServers.isEmpty ? nil : spec.dnsServers,
             ulimits: spec.ulimits.isEmpty
                 ? nil : spec.ulimits.map { Ulimit(name: $0.name, soft: Int64($0.soft), hard: Int64($0.hard)) },
+            initProcess: spec.initProcessEnabled ? true : nil,
             logConfig: spec.logDriver.map { LogConfig(type: $0, config: spec.logOptions.isEmpty ? nil : spec.logOptions) })
         return ContainerConfig(
             image: spec.image, cmd: spec.command, entrypoint: spec.entryPoint, env: spec.environment,

@@ -112,46 +112,125 @@ extension ServiceController {
         }
     }
 
-    /// Registers the RUNNING tasks' targets, deregisters those of tasks that stop, and
-    /// moves DEACTIVATING tasks whose targets have drained on to STOPPING.
-    func reconcileTargets(_ targets: ServiceTargets, tasks: [TaskRecord], cluster: String, now: Date) async throws {
-        guard let loadBalancing, !targets.byTask.isEmpty else { return }
+    /// The targets a pass took out of each target group, for the "deregistered" events.
+    struct Deregistrations {
+        var counts: [String: Int] = [:]
+        /// The tasks the pass deactivated: its view of them is out of date.
+        var tasks: Set<String> = []
+
+        mutating func add(_ count: Int, in targetGroupArn: String) {
+            guard count > 0 else { return }
+            counts[targetGroupArn, default: 0] += count
+        }
+    }
+
+    /// Registers the RUNNING tasks' targets, deregisters those of tasks that stop and
+    /// those a task no longer listens on (its container was recreated on another host
+    /// port), and moves DEACTIVATING tasks whose targets have drained on to STOPPING.
+    /// Returns the events of what it did, in ECS's words: "registered N targets",
+    /// "deregistered N targets" (with `deactivated`, the targets the pass's stops took
+    /// out), and "has stopped N running tasks" for the tasks that finished draining.
+    func reconcileTargets(
+        _ targets: ServiceTargets, tasks: [TaskRecord], service: String, cluster: String,
+        deactivated: Deregistrations, now: Date
+    ) async throws -> [ServiceEvent] {
+        guard let loadBalancing,
+            !targets.byTask.isEmpty || tasks.contains(where: { $0.loadBalancerTargets != nil })
+        else { return [] }
         var register: [String: [TargetRegistration]] = [:]
         var deregister: [String: [TargetRegistration]] = [:]
         var drained: [String] = []
-        for task in tasks {
+        var remembered: [String: [TaskTarget]] = [:]
+        for task in tasks where !deactivated.tasks.contains(task.id) {
             let bindings = targets.byTask[task.id] ?? []
             let wanted = task.desiredStatus == .running && task.lastStatus == .running
+            let before = Set(task.loadBalancerTargets ?? [])
+            var after = before
+            let current = Set(bindings.map(Self.taskTarget))
+            for old in before where !current.contains(old) {
+                let target = HealthTarget(id: old.id, port: old.port)
+                if targets.registered[old.targetGroupArn]?.contains(target) == true {
+                    deregister[old.targetGroupArn, default: []].append(TargetRegistration(id: old.id, port: old.port))
+                }
+                after.remove(old)
+            }
             for binding in bindings {
                 let isRegistered = targets.registered[binding.targetGroupArn]?.contains(binding.target) == true
                 let registration = TargetRegistration(id: binding.target.id, port: binding.target.port)
                 if wanted, !isRegistered {
                     register[binding.targetGroupArn, default: []].append(registration)
+                    after.insert(Self.taskTarget(binding))
                 } else if !wanted, isRegistered {
                     deregister[binding.targetGroupArn, default: []].append(registration)
+                    after.remove(Self.taskTarget(binding))
+                } else if wanted {
+                    after.insert(Self.taskTarget(binding))
                 }
             }
+            if after != before { remembered[task.id] = after.sorted(by: Self.targetOrder) }
             if task.lastStatus == .deactivating, targets.isDrained(task: task.id) { drained.append(task.id) }
         }
+        var deregistered = deactivated
         for (arn, registrations) in deregister {
             try await loadBalancing.deregisterTargets(targetGroupArn: arn, targets: registrations)
+            deregistered.add(registrations.count, in: arn)
         }
         for (arn, registrations) in register {
             try await loadBalancing.registerTargets(targetGroupArn: arn, targets: registrations)
         }
-        if !drained.isEmpty {
-            let changed = try await store.updateTasks(cluster: cluster, ids: drained) { task in
-                guard task.lastStatus == .deactivating else { return }
+        let drainedIds = Set(drained)
+        var stopped: [String] = []
+        if !remembered.isEmpty || !drained.isEmpty {
+            let targetsOfTask = remembered
+            let ids = Array(Set(remembered.keys).union(drained))
+            let changed = try await store.updateTasks(cluster: cluster, ids: ids) { task in
+                if let targets = targetsOfTask[task.id] { task.loadBalancerTargets = targets.isEmpty ? nil : targets }
+                guard drainedIds.contains(task.id), task.lastStatus == .deactivating else { return }
                 task.lastStatus = .stopping
                 task.task.lastStatus = TaskStatus.stopping.rawValue
             }
+            stopped = changed.filter { drainedIds.contains($0.id) && $0.lastStatus == .stopping }.map(\.id).sorted()
             feed.tasksChanged(changed)
         }
+        var events: [ServiceEvent] = []
+        for (arn, count) in deregistered.counts.sorted(by: { $0.key < $1.key }) {
+            events.append(
+                ServiceEvent(
+                    message: ServiceMessages.deregisteredTargets(service: service, count: count, targetGroup: arn),
+                    createdAt: now))
+        }
+        for (arn, registrations) in register.sorted(by: { $0.key < $1.key }) {
+            events.append(
+                ServiceEvent(
+                    message: ServiceMessages.registeredTargets(
+                        service: service, count: registrations.count, targetGroup: arn), createdAt: now))
+        }
+        if !stopped.isEmpty {
+            events.append(
+                ServiceEvent(message: ServiceMessages.stoppedTasks(service: service, taskIds: stopped), createdAt: now))
+        }
+        return events
+    }
+
+    static func taskTarget(_ binding: ServiceTargets.Binding) -> TaskTarget {
+        TaskTarget(targetGroupArn: binding.targetGroupArn, id: binding.target.id, port: binding.target.port)
+    }
+
+    static func targetOrder(_ lhs: TaskTarget, _ rhs: TaskTarget) -> Bool {
+        (lhs.targetGroupArn, lhs.id, lhs.port) < (rhs.targetGroupArn, rhs.id, rhs.port)
     }
 
     /// Stops a task behind a load balancer as ECS does: DEACTIVATING first, its targets
-    /// deregistered and drained, and only then stopped.
-    func deactivate(_ task: String, cluster: String, stop: StopTask, targets: ServiceTargets, now: Date) async throws {
+    /// deregistered and drained, and only then stopped. Adds what it deregistered to
+    /// `deregistered`.
+    func deactivate(
+        _ task: String, cluster: String, stop: StopTask, targets: ServiceTargets, now: Date,
+        deregistered: inout Deregistrations
+    ) async throws {
+        let leaving = (targets.byTask[task] ?? []).filter {
+            targets.registered[$0.targetGroupArn]?.contains($0.target) == true
+        }
+        let left = Set(leaving.map(Self.taskTarget))
         let changed = try await store.updateTasks(cluster: cluster, ids: [task]) { record in
             guard record.desiredStatus != .stopped else { return }
             record.serviceStopCause = stop.cause.rawValue
@@ -164,14 +243,18 @@ extension ServiceController {
                 record.lastStatus = .deactivating
                 record.task.lastStatus = TaskStatus.deactivating.rawValue
             }
+            if let remaining = record.loadBalancerTargets?.filter({ !left.contains($0) }) {
+                record.loadBalancerTargets = remaining.isEmpty ? nil : remaining
+            }
         }
         feed.tasksChanged(changed)
+        deregistered.tasks.insert(task)
         guard let loadBalancing else { return }
-        for binding in targets.byTask[task] ?? []
-        where targets.registered[binding.targetGroupArn]?.contains(binding.target) == true {
+        for binding in leaving {
             try await loadBalancing.deregisterTargets(
                 targetGroupArn: binding.targetGroupArn,
                 targets: [TargetRegistration(id: binding.target.id, port: binding.target.port)])
+            deregistered.add(1, in: binding.targetGroupArn)
         }
     }
 }

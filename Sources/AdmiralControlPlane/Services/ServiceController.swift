@@ -164,6 +164,7 @@ public actor ServiceController: Service {
         let plan = ServiceReconciler.reconcile(state, now: now)
         var outcome = PassOutcome()
         var placed = false
+        var deactivated = Deregistrations()
         for action in plan.actions {
             switch action {
             case .startTasks(let start):
@@ -183,7 +184,8 @@ public actor ServiceController: Service {
             case .stopTask(let stop):
                 let id = ServiceTask.lastComponent(stop.taskArn)
                 if targets.byTask[id] != nil {
-                    try await deactivate(id, cluster: cluster, stop: stop, targets: targets, now: now)
+                    try await deactivate(
+                        id, cluster: cluster, stop: stop, targets: targets, now: now, deregistered: &deactivated)
                 } else {
                     _ = try await tasks.stopTasks(
                         cluster: cluster, ids: [id], reason: stop.reason, code: stop.stopCode, at: now,
@@ -198,7 +200,8 @@ public actor ServiceController: Service {
                 outcome.events.append(event)
             }
         }
-        try await reconcileTargets(targets, tasks: liveTasks, cluster: cluster, now: now)
+        outcome.events += try await reconcileTargets(
+            targets, tasks: liveTasks, service: record.name, cluster: cluster, deactivated: deactivated, now: now)
         if !outcome.acknowledged.isEmpty {
             _ = try await store.updateTasks(cluster: cluster, ids: outcome.acknowledged) {
                 $0.circuitBreakerAcknowledged = true

@@ -16,6 +16,24 @@ public enum ServiceMessages {
         "(service \(service)) has stopped \(taskIds.count) running tasks: \(taskList(taskIds))."
     }
 
+    /// `(service web) registered 2 targets in (target-group arn:…)`: the scheduler
+    /// registered RUNNING tasks with a target group.
+    public static func registeredTargets(service: String, count: Int, targetGroup: String) -> String {
+        "(service \(service)) registered \(count) targets in (target-group \(targetGroup))"
+    }
+
+    /// `(service web) deregistered 2 targets in (target-group arn:…)`: the scheduler took
+    /// tasks out of a target group (they drain, or their target moved).
+    public static func deregisteredTargets(service: String, count: Int, targetGroup: String) -> String {
+        "(service \(service)) deregistered \(count) targets in (target-group \(targetGroup))"
+    }
+
+    /// `(service web) has begun draining connections on 2 tasks.`: tasks behind a load
+    /// balancer that the scheduler stops wait for their targets to drain first.
+    public static func beganDraining(service: String, count: Int) -> String {
+        "(service \(service)) has begun draining connections on \(count) tasks."
+    }
+
     /// `(service web) (task <id>) failed container health checks.`
     public static func failedContainerHealthChecks(service: String, taskId: String) -> String {
         "(service \(service)) (task \(taskId)) failed container health checks."

@@ -101,6 +101,10 @@ struct Reconciliation {
     var stopped: Set<String> = []
     /// Ids of the tasks stopped by this plan, in order, for the "has stopped" event.
     var stoppedIds: [String] = []
+    /// Ids of the tasks stopped by this plan that drain first because they are targets of
+    /// a load balancer: "has begun draining connections" now; the async layer says "has
+    /// stopped" once their targets have drained.
+    var drainingIds: [String] = []
     /// The time at which the plan may change by itself.
     var revisitAt: Date?
     /// The number of eligible instances of a DAEMON service.
@@ -167,7 +171,11 @@ struct Reconciliation {
     mutating func stop(_ tasks: [ServiceTask], deployment: String) {
         for task in tasks where !stopped.contains(task.taskArn) {
             stopped.insert(task.taskArn)
-            stoppedIds.append(task.taskId)
+            if task.targetHealth == .none {
+                stoppedIds.append(task.taskId)
+            } else {
+                drainingIds.append(task.taskId)
+            }
             if health(task) == .unhealthy {
                 let containerFails = service.hasContainerHealthChecks && task.containerHealth == .unhealthy
                 let targetGroup = service.targetGroupArns.first ?? ""
@@ -188,8 +196,13 @@ struct Reconciliation {
         }
     }
 
-    /// One "has stopped N running tasks" event for every task the plan stops.
+    /// One "has stopped N running tasks" event for the tasks the plan stops at once, and
+    /// one "has begun draining connections on N tasks" for those that drain first.
     mutating func recordStops() {
+        if !drainingIds.isEmpty {
+            record(ServiceMessages.beganDraining(service: service.name, count: drainingIds.count))
+            drainingIds = []
+        }
         guard !stoppedIds.isEmpty else { return }
         record(ServiceMessages.stoppedTasks(service: service.name, taskIds: stoppedIds))
         stoppedIds = []
