@@ -148,6 +148,8 @@ struct ServerOptions: ParsableArguments {
         }
         lines.append("export AWS_DEFAULT_REGION=\(region)")
         lines.append("export AWS_ENDPOINT_URL=http://\(host):\(port)")
+        // Version 2 of the aws CLI pages its answers through `less` unless told not to.
+        lines.append("export AWS_PAGER=")
         return lines.joined(separator: "\n") + "\n"
     }
 }
