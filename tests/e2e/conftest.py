@@ -41,7 +41,7 @@ class AdmiralServer:
         self.endpoint = None
         self.log_path = os.path.join(data_dir, "server.log")
 
-    def start(self, timeout=30):
+    def start(self, timeout=60):
         os.makedirs(self.data_dir, exist_ok=True)
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
@@ -82,7 +82,7 @@ class AdmiralServer:
         except OSError:
             return ""
 
-    def stop(self, sig=signal.SIGTERM, timeout=15):
+    def stop(self, sig=signal.SIGTERM, timeout=60):
         if self.process is None or self.process.poll() is not None:
             return self.process.returncode if self.process else None
         self.process.send_signal(sig)
@@ -209,7 +209,7 @@ class AdmiralAgentProcess:
                                         stderr=open(self.log_path, "ab"))
         return self
 
-    def arn(self, timeout=30):
+    def arn(self, timeout=60):
         """The container instance ARN the agent registered, once it has."""
         path = os.path.join(self.data_dir, "agent-state.json")
         deadline = time.time() + timeout
@@ -272,8 +272,10 @@ def make_agent():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def wait_for(what, condition, timeout=30, interval=0.1):
-    """Polls `condition` until it returns a truthy value, which is returned."""
+def wait_for(what, condition, timeout=60, interval=0.1):
+    """Polls `condition` until it returns a truthy value, which is returned. The timeout
+    only bounds a wait that would otherwise never end: it returns as soon as the state is
+    reached, so it is generous enough for a machine busy with other work."""
     deadline = time.time() + timeout
     last = None
     while time.time() < deadline:

@@ -56,8 +56,11 @@ def test_acknowledged_registrations_survive_sigkill(server, make_server):
     threads = [threading.Thread(target=burst, args=(index, ecs), daemon=True) for index, ecs in enumerate(clients)]
     for thread in threads:
         thread.start()
-    deadline = time.monotonic() + 1.0
-    while time.monotonic() < deadline and len(acknowledged) < 150 and not errors:
+    # Kill while the clients are busy: after a second, or once 150 are acknowledged, but
+    # never before a dozen are (a busy machine may take longer to get there).
+    started = time.monotonic()
+    while not errors and len(acknowledged) < 150 and (
+            time.monotonic() < started + 1.0 or (len(acknowledged) < 12 and time.monotonic() < started + 60)):
         time.sleep(0.01)
     assert not errors, f"calls failed before the kill: {errors[:3]}"
     server.kill()
@@ -161,7 +164,7 @@ def test_sigterm_while_clients_are_busy_exits_cleanly(server):
     threads = [threading.Thread(target=busy, args=(ecs,), daemon=True) for ecs in clients]
     for thread in threads:
         thread.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60
     while len(done) < 30 and time.monotonic() < deadline:
         time.sleep(0.01)
     assert len(done) >= 30, "the clients did not get going"

@@ -322,6 +322,6 @@ def test_stopped_tasks_are_forgotten_after_the_retention(make_server, make_agent
     wait_for("STOPPED", lambda: ecs.describe_tasks(cluster=cluster, tasks=[arn])["tasks"][0]["lastStatus"] == "STOPPED")
     assert ecs.list_tasks(cluster=cluster, desiredStatus="STOPPED")["taskArns"] == [arn]
     gone = wait_for("forgotten", lambda: (lambda r: r if r["failures"] else None)(
-        ecs.describe_tasks(cluster=cluster, tasks=[arn])), timeout=15)
+        ecs.describe_tasks(cluster=cluster, tasks=[arn])))
     assert gone["failures"] == [{"arn": arn, "reason": "MISSING"}]
     assert ecs.list_tasks(cluster=cluster, desiredStatus="STOPPED")["taskArns"] == []

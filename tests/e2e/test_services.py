@@ -37,7 +37,7 @@ def service(ecs, cluster, name):
     return ecs.describe_services(cluster=cluster, services=[name])["services"][0]
 
 
-def steady(ecs, cluster, name, count, timeout=60):
+def steady(ecs, cluster, name, count, timeout=120):
     def check():
         s = service(ecs, cluster, name)
         primary = [d for d in s["deployments"] if d["status"] == "PRIMARY"]
@@ -186,7 +186,7 @@ def test_a_service_spreads_over_zones_and_replaces_a_killed_container(fast_serve
     docker("kill", victim["containers"][0]["runtimeId"])
     wait_for("the killed task STOPPED and replaced", lambda: (
         victim["taskArn"] not in [t["taskArn"] for t in service_tasks(ecs, cluster, "web")]
-        and service(ecs, cluster, "web")["runningCount"] == 4), timeout=30)
+        and service(ecs, cluster, "web")["runningCount"] == 4))
     events = [e["message"] for e in service(ecs, cluster, "web")["events"]]
     assert any(m.startswith("(service web) has started 1 tasks: (task ") for m in events)
     assert len(docker("ps", "-q", "--filter", f"label=com.amazonaws.ecs.cluster={cluster}").split()) == 4
@@ -222,7 +222,7 @@ def test_rolling_deployments_stay_within_the_bounds(fast_server, make_agent, min
     sampler.start()
     try:
         ecs.update_service(cluster=cluster, service="web", taskDefinition="roll-app:2")
-        done = steady(ecs, cluster, "web", 4, timeout=90)
+        done = steady(ecs, cluster, "web", 4, timeout=180)
     finally:
         stop.set()
         sampler.join()
@@ -232,18 +232,26 @@ def test_rolling_deployments_stay_within_the_bounds(fast_server, make_agent, min
     assert {t["taskDefinitionArn"].split("/")[-1] for t in new} == {"roll-app:2"}
     max_total = maximum * 4 // 100
     min_running = -(-minimum * 4 // 100)
+    # The bounds hold at every moment, so at every sample, however few a busy machine
+    # lets the sampler take.
     assert samples
     for running, pending, containers in samples:
         assert running + pending <= max_total, samples
         assert containers <= max_total, samples
         assert running >= min_running, samples
-    # The guide's examples: 50/200 starts four new tasks before stopping the old ones;
-    # 50/100 never goes above four and down to two. The sampler (every 100 ms) sees the
-    # long-lived peak; the low point lasts only as long as a task start, so the events
-    # show it: at 50/100 two old tasks are stopped at once before their replacements
-    # start (at 50/200 the old ones go as the new ones turn healthy).
-    assert max(r + p for r, p, _ in samples) == peak_total
-    assert min(r for r, _, _ in samples) >= lowest_running
+    # The guide's examples: 50/200 starts four new tasks before stopping the old ones
+    # (a peak of eight); 50/100 never goes above four: it stops two old tasks at once
+    # before their replacements start (a low point of two). The tasks' own records show
+    # the order (a sample could fall on either side of a short peak): createdAt of the
+    # new tasks against stoppingAt of the old.
+    every = new + service_tasks(ecs, cluster, "web", status="STOPPED")
+    old_stops = sorted(t["stoppingAt"] for t in every if t["taskArn"] in old)
+    new_starts = sorted(t["createdAt"] for t in every if t["taskArn"] not in old)
+    assert len(old_stops) == 4, every
+    started_first = sum(1 for created in new_starts if created <= old_stops[0])
+    stopped_first = sum(1 for stopping in old_stops if stopping < new_starts[0])
+    assert started_first == peak_total - 4, (old_stops, new_starts)
+    assert stopped_first == 4 - lowest_running, (old_stops, new_starts)
     messages = [e["message"] for e in done["events"]]
     stops = [int(re.search(r"has stopped (\d+) running tasks", m).group(1)) for m in messages
              if "has stopped" in m]
@@ -270,7 +278,7 @@ def test_the_circuit_breaker_fails_a_bad_deployment_and_rolls_back(fast_server, 
         s = service(ecs, cluster, "web")
         primary = [d for d in s["deployments"] if d["status"] == "PRIMARY"]
         return s if primary and primary[0]["id"] == first and primary[0]["rolloutState"] == "COMPLETED" else None
-    state = wait_for("rollback completed", rolled_back, timeout=120, interval=0.5)
+    state = wait_for("rollback completed", rolled_back, timeout=180, interval=0.5)
     assert state["taskDefinition"].endswith("cb-app:1")
     messages = [e["message"] for e in state["events"]]
     assert any("deployment failed: tasks failed to start." in m for m in messages)
@@ -296,10 +304,10 @@ def test_a_lost_agent_has_its_tasks_replaced_elsewhere(fast_server, make_agent):
     assert any(t["containerInstanceArn"] == lost for t in service_tasks(ecs, cluster, "web"))
     doomed.kill()
     wait_for("agent disconnected", lambda: not ecs.describe_container_instances(
-        cluster=cluster, containerInstances=[lost])["containerInstances"][0]["agentConnected"], timeout=20)
+        cluster=cluster, containerInstances=[lost])["containerInstances"][0]["agentConnected"])
     wait_for("the lost instance's task stopped", lambda: lost not in {
-        t["containerInstanceArn"] for t in service_tasks(ecs, cluster, "web")}, timeout=30)
-    state = steady(ecs, cluster, "web", 3, timeout=60)
+        t["containerInstanceArn"] for t in service_tasks(ecs, cluster, "web")})
+    state = steady(ecs, cluster, "web", 3)
     assert lost not in {t["containerInstanceArn"] for t in service_tasks(ecs, cluster, "web")}
     stopped = [t for t in service_tasks(ecs, cluster, "web", status="STOPPED") if t["containerInstanceArn"] == lost]
     assert stopped and "disconnected" in stopped[0]["stoppedReason"]
@@ -330,7 +338,7 @@ def test_a_draining_instance_is_emptied_within_the_bounds(fast_server, make_agen
     try:
         ecs.update_container_instances_state(cluster=cluster, containerInstances=[target], status="DRAINING")
         wait_for("drained", lambda: target not in {t["containerInstanceArn"] for t in service_tasks(ecs, cluster, "web")}
-                 and service(ecs, cluster, "web")["runningCount"] == 4, timeout=60)
+                 and service(ecs, cluster, "web")["runningCount"] == 4, timeout=120)
     finally:
         stop.set()
         sampler.join()
@@ -377,12 +385,12 @@ def test_a_server_killed_mid_deployment_finishes_it_without_extra_tasks(make_ser
     ecs.update_service(cluster=cluster, service="web", taskDefinition="restart-app:2")
     new_id = wait_for("new deployment has tasks", lambda: (lambda s: next(
         (d["id"] for d in s["deployments"] if d["status"] == "PRIMARY" and d["runningCount"] + d["pendingCount"] > 0),
-        None))(service(ecs, cluster, "web")), timeout=30, interval=0.05)
+        None))(service(ecs, cluster, "web")), interval=0.05)
     port = server.endpoint.rsplit(":", 1)[1]
     server.kill()
     restarted = make_server(data_dir=server.data_dir, extra_args=["--port", port, "--service-healthy-after", "3"])
     ecs = restarted.boto3()
-    done = steady(ecs, cluster, "web", 6, timeout=90)
+    done = steady(ecs, cluster, "web", 6, timeout=180)
     assert done["deployments"][0]["id"] == new_id
     every = service_tasks(ecs, cluster, "web") + service_tasks(ecs, cluster, "web", status="STOPPED")
     started_by_new = [t for t in every if t["startedBy"] == new_id]
@@ -406,7 +414,7 @@ def test_a_deployment_without_rollback_fails_and_repeated_placement_failures_are
         s = service(ecs, cluster, "huge")
         primary = s["deployments"][0]
         return s if primary["rolloutState"] == "FAILED" else None
-    state = wait_for("deployment FAILED", failed, timeout=90, interval=0.5)
+    state = wait_for("deployment FAILED", failed, timeout=180, interval=0.5)
     deployment = state["deployments"][0]
     assert deployment["rolloutStateReason"] == "ECS deployment circuit breaker: tasks failed to start."
     assert deployment["failedTasks"] >= 3
@@ -431,7 +439,7 @@ def test_container_health_checks_decide_when_a_task_counts_as_healthy(fast_serve
         "command": ["sh", "-c", "sleep 2; touch /tmp/ok; trap 'exit 0' TERM; while true; do sleep 1; done"],
         "healthCheck": {"command": ["CMD-SHELL", "test -f /tmp/ok"], "interval": 5, "timeout": 2, "retries": 2}}])
     ecs.create_service(cluster=cluster, serviceName="checked", taskDefinition="checked", desiredCount=1)
-    state = steady(ecs, cluster, "checked", 1, timeout=60)
+    state = steady(ecs, cluster, "checked", 1)
     [task] = service_tasks(ecs, cluster, "checked")
     assert task["healthStatus"] == "HEALTHY" and task["containers"][0]["healthStatus"] == "HEALTHY"
     assert any("deployment completed" in e["message"] for e in state["events"])
