@@ -51,6 +51,27 @@ struct HealthCheckTests {
         await backend.stop()
     }
 
+    @Test("a target registered between two rounds of checks is still checked an interval apart")
+    func checksAnIntervalApart() async throws {
+        let good = try await TestBackend.start(name: "good")
+        let bad = try await TestBackend.start(name: "bad")
+        bad.setHealthStatus(500)
+        var check = fastHealthCheck
+        check.interval = .seconds(1)
+        let dataPlane = LoadBalancerDataPlane(logger: quietLogger)
+        try await dataPlane.apply(simpleConfiguration(targets: [target(good)], healthCheck: check))
+        // The group's checks are under way; the new target arrives in the middle of an interval.
+        try await Task.sleep(for: .milliseconds(700))
+        let registered = ContinuousClock.now
+        try await dataPlane.apply(simpleConfiguration(targets: [target(good), target(bad)], healthCheck: check))
+        #expect(await eventually(timeout: .seconds(20)) { dataPlane.health(of: bad)?.state == .unhealthy })
+        // Two failed checks (the unhealthy threshold) take at least one interval, as on ALB.
+        #expect(ContinuousClock.now - registered >= .milliseconds(950))
+        await dataPlane.shutdown()
+        await good.stop()
+        await bad.stop()
+    }
+
     @Test("an unhealthy target gets no requests while another is healthy, with ALB's reason codes")
     func unhealthyGetsNoTraffic() async throws {
         let good = try await TestBackend.start(name: "good")

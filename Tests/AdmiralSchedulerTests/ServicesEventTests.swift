@@ -84,6 +84,34 @@ struct ServicesEventTests {
                 == "(service web) deregistered 1 targets in (target-group arn:tg)")
     }
 
+    @Test("a deployment whose old tasks are draining completes, and the service is steady, once they have stopped")
+    func completesAfterDraining() {
+        var sim = Sim.steady(ServiceSpec(name: "web", desiredCount: 2, targetGroupArns: ["arn:tg"]), running: 2)
+        sim.deploy()
+        for index in sim.state.tasks.indices {
+            sim.state.tasks[index].desiredStatus = .stopped
+            sim.state.tasks[index].lastStatus = .deactivating
+            sim.state.tasks[index].stopCause = .scheduler
+        }
+        for _ in 0..<2 { sim.addTask(deployment: Sim.newId, status: .running, startedAt: sim.now.addingTimeInterval(-600)) }
+        sim.makeAllHealthy()
+        let draining = sim.step()
+        #expect(draining.startedCount == 0 && draining.stops.isEmpty)
+        #expect(!draining.events.map(\.message).contains("(service web) has reached a steady state."))
+        #expect(sim.deployment(Sim.newId)?.rolloutState == .inProgress)
+        for index in sim.state.tasks.indices where sim.state.tasks[index].deploymentId == Sim.oldId {
+            sim.state.tasks[index].lastStatus = .stopped
+        }
+        let done = sim.step()
+        #expect(
+            done.events.map(\.message) == [
+                "(service web) (deployment \(Sim.newId)) deployment completed.",
+                "(service web) has reached a steady state.",
+            ])
+        #expect(sim.deployment(Sim.newId)?.rolloutState == .completed)
+        #expect(sim.deployment(Sim.oldId)?.status == .inactive)
+    }
+
     @Test("an identical message is held back for six hours, or until a steady state resolves it")
     func throttling() {
         var sim = Sim.steady(ServiceSpec(name: "web", desiredCount: 2), running: 0)

@@ -65,6 +65,9 @@ public struct LoadBalancerBridge: Service {
                     configuration.listeners.removeAll { $0.id == failed }
                 }
             }
+        } catch where Task.isCancelled {
+            // Shutting down: nothing to apply to any more.
+            return
         } catch {
             logger.error(
                 "load balancer configuration not applied",

@@ -3,7 +3,7 @@ import Logging
 import ServiceLifecycle
 
 /// Runs `step` every `interval` until graceful shutdown; a failing step is logged and
-/// tried again at the next tick.
+/// tried again at the next tick (a step cut short by the shutdown is not a failure).
 func runPeriodically(
     every interval: Duration, logger: Logger, failure message: Logger.Message,
     _ step: @escaping @Sendable () async throws -> Void
@@ -12,6 +12,9 @@ func runPeriodically(
         while !Task.isCancelled {
             do {
                 try await step()
+            } catch where Task.isCancelled {
+                // Shutting down: the step was cut short, nothing failed.
+                break
             } catch {
                 logger.error(message, metadata: ["error": .string("\(error)")])
             }

@@ -114,6 +114,8 @@ public actor ServiceController: Service {
                     for record in try await store.liveServices(cluster: cluster) { keys.insert(Self.key(record)) }
                 }
             }
+        } catch where Task.isCancelled {
+            return
         } catch {
             logger.error("services not read", metadata: ["error": .string("\(error)")])
         }
@@ -124,6 +126,9 @@ public actor ServiceController: Service {
             }
             do {
                 try await reconcile(key, instances: &instances, now: Date())
+            } catch where Task.isCancelled {
+                // Shutting down: the pass was cut short; the next start resumes it.
+                return
             } catch {
                 logger.error("service pass failed", metadata: ["service": .string(key), "error": .string("\(error)")])
                 revisits[key] = Date().addingTimeInterval(settings.placementRetry)

@@ -7,8 +7,14 @@ extension Reconciliation {
     /// state, and emits a change for every deployment the plan altered.
     mutating func settleDeployments() {
         guard let primaryIndex else { return }
+        // Tasks past RUNNING but not yet STOPPED (DEACTIVATING while their targets drain,
+        // then STOPPING) still belong to their deployment: as on ECS, a deployment whose
+        // old tasks drain completes, and the service is steady, once they have stopped.
+        let leaving = state.tasks.contains {
+            $0.lastStatus > .running && $0.lastStatus < .stopped && instance(of: $0) != nil
+        }
         let settled =
-            tasksConverged
+            tasksConverged && !leaving
             && !actions.contains { action in
                 if case .setDesiredCount = action { return false }
                 return true
