@@ -16,12 +16,12 @@ import socket
 import subprocess
 import tempfile
 import time
-import urllib.error
 import urllib.request
 
 import pytest
 
 from conftest import BINARY, DOCKER_HOST, wait_for
+from test_load_balancing import get
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SCRIPT = os.path.join(ROOT, "scripts", "dev")
@@ -279,14 +279,6 @@ def port_80_free(address):
             return True
         except OSError:
             return False
-
-
-def get(url, timeout=10):
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
 
 
 def test_the_guides_load_balancer_example_as_written(make_dev):
