@@ -141,6 +141,8 @@ extension ServiceController {
         var deregister: [String: [TargetRegistration]] = [:]
         var drained: [String] = []
         var remembered: [String: [TaskTarget]] = [:]
+        // A port a task left may already be another task's (Docker reuses freed ports).
+        let inUse = Set(targets.byTask.values.joined().map(Self.taskTarget))
         for task in tasks where !deactivated.tasks.contains(task.id) {
             let bindings = targets.byTask[task.id] ?? []
             let wanted = task.desiredStatus == .running && task.lastStatus == .running
@@ -149,7 +151,7 @@ extension ServiceController {
             let current = Set(bindings.map(Self.taskTarget))
             for old in before where !current.contains(old) {
                 let target = HealthTarget(id: old.id, port: old.port)
-                if targets.registered[old.targetGroupArn]?.contains(target) == true {
+                if targets.registered[old.targetGroupArn]?.contains(target) == true, !inUse.contains(old) {
                     deregister[old.targetGroupArn, default: []].append(TargetRegistration(id: old.id, port: old.port))
                 }
                 after.remove(old)
