@@ -187,6 +187,15 @@ struct PlacementEngineTests {
         #expect(!away.placements.contains(db.placements[0]))
     }
 
+    @Test("a count far beyond what the cluster holds places what fits and reserves nothing for the rest")
+    func hugeCount() {
+        var engine = PlacementEngine(snapshot: ClusterSnapshot(instances: [F.instance("a", cpu: 1024, memory: 1024)]))
+        let plan = engine.place(F.request(Int(Int32.max), cpu: 256, memory: 256))
+        #expect(plan.placements.count == 4)
+        #expect(plan.unplacedCount == Int(Int32.max) - 4)
+        #expect(plan.placements.capacity < 10_000)
+    }
+
     @Test("an engine kept across requests never oversubscribes")
     func incremental() {
         var engine = PlacementEngine(snapshot: ClusterSnapshot(instances: [F.instance("a", cpu: 1024, memory: 1024)]))

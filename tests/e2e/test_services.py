@@ -4,7 +4,9 @@ server killed mid-deployment. Real containers where it matters (Docker), simulat
 agents for fleets."""
 import collections
 import json
+import os
 import re
+import sqlite3
 import threading
 import time
 import uuid
@@ -115,6 +117,7 @@ def test_service_api_shapes_and_errors(server):
         (dict(serviceName="fg", taskDefinition="api-app", desiredCount=1, launchType="FARGATE"),
          "InvalidParameterException"),
         (dict(serviceName="td", taskDefinition="missing-family", desiredCount=1), "ClientException"),
+        (dict(serviceName="huge", taskDefinition="api-app", desiredCount=5001), "InvalidParameterException"),
     ]:
         with pytest.raises(ClientError) as raised:
             ecs.create_service(cluster=cluster, **kwargs)
@@ -141,6 +144,12 @@ def test_service_api_shapes_and_errors(server):
     with pytest.raises(ClientError) as raised:
         ecs.update_service(cluster=cluster, service="agent", desiredCount=2)
     assert raised.value.response["Error"]["Code"] == "InvalidParameterException"
+    # ECS's quota of tasks per service: a larger count is refused and changes nothing.
+    with pytest.raises(ClientError) as raised:
+        ecs.update_service(cluster=cluster, service="web", desiredCount=2147483647)
+    assert raised.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert "at most 5000" in raised.value.response["Error"]["Message"]
+    assert service(ecs, cluster, "web")["desiredCount"] == 0
     ecs.update_service(cluster=cluster, service="web", desiredCount=2)
     with pytest.raises(ClientError) as raised:
         ecs.delete_service(cluster=cluster, service="web")
@@ -443,3 +452,37 @@ def test_container_health_checks_decide_when_a_task_counts_as_healthy(fast_serve
     [task] = service_tasks(ecs, cluster, "checked")
     assert task["healthStatus"] == "HEALTHY" and task["containers"][0]["healthStatus"] == "HEALTHY"
     assert any("deployment completed" in e["message"] for e in state["events"])
+
+
+def test_a_stored_count_beyond_the_quota_does_not_stop_the_server(make_server, make_agent):
+    # A desiredCount stored before ECS's quota was applied (2147483647 once made the
+    # server reserve room for every task and abort, again at every start): the server
+    # starts, holds the count to the quota, and places what the cluster holds.
+    server = make_server(extra_args=FAST)
+    ecs = server.boto3()
+    cluster = unique("quota")
+    ecs.create_cluster(clusterName=cluster)
+    simulated_fleet(server, make_agent, cluster, zones=("us-east-1a",), count=1, memory=256)
+    wait_instances(ecs, cluster, 1)
+    sleeper(ecs, "quota-app")
+    ecs.create_service(cluster=cluster, serviceName="web", taskDefinition="quota-app", desiredCount=1)
+    steady(ecs, cluster, "web", 1)
+    port = server.endpoint.rsplit(":", 1)[1]
+    assert server.stop() == 0
+    database = sqlite3.connect(os.path.join(server.data_dir, "admiral.sqlite"))
+    with database:
+        (body,) = database.execute("SELECT body FROM services WHERE cluster = ? AND name = 'web'",
+                                   (cluster,)).fetchone()
+        record = json.loads(bytes(body))
+        record["service"]["desiredCount"] = 2147483647
+        database.execute("UPDATE services SET body = ? WHERE cluster = ? AND name = 'web'",
+                         (json.dumps(record).encode(), cluster))
+    database.close()
+    restarted = make_server(data_dir=server.data_dir, extra_args=["--port", port, *FAST])
+    ecs = restarted.boto3()
+    # 256 MiB hold eight tasks of 32 MiB.
+    wait_for("the instance full", lambda: service(ecs, cluster, "web")["runningCount"] == 8, timeout=120)
+    wait_for("the placement failure reported", lambda: any(
+        "was unable to place a task" in e["message"] for e in service(ecs, cluster, "web")["events"]), timeout=60)
+    assert service(ecs, cluster, "web")["desiredCount"] == 2147483647
+    assert restarted.process.poll() is None, restarted.read_log()

@@ -328,7 +328,7 @@ public actor ServiceController: Service {
         }
         let spec = ServiceSpec(
             name: record.name, schedulingStrategy: record.schedulingStrategy,
-            desiredCount: draining ? 0 : service.desiredCount ?? 0,
+            desiredCount: draining ? 0 : min(max(0, service.desiredCount ?? 0), ServiceRules.maximumDesiredCount),
             minimumHealthyPercent: draining ? 0 : configuration?.minimumHealthyPercent,
             maximumPercent: configuration?.maximumPercent, circuitBreaker: configuration?.deploymentCircuitBreaker,
             healthCheckGracePeriodSeconds: service.healthCheckGracePeriodSeconds ?? 0,

@@ -61,9 +61,7 @@ public struct ServiceOperations: Sendable {
                 throw AdmiralError.invalidParameter(
                     "desiredCount is required for services with the REPLICA scheduling strategy.")
             }
-            guard count >= 0 else {
-                throw AdmiralError.invalidParameter("desiredCount must be 0 or more; \(count) was given.")
-            }
+            try ServiceRules.validateDesiredCount(count)
         case .daemon:
             if desiredCount != nil {
                 throw AdmiralError.invalidParameter(
@@ -168,9 +166,7 @@ public struct ServiceOperations: Sendable {
                 throw AdmiralError.invalidParameter(
                     "The daemon scheduling strategy does not support a desired count for services.")
             }
-            guard count >= 0 else {
-                throw AdmiralError.invalidParameter("desiredCount must be 0 or more; \(count) was given.")
-            }
+            try ServiceRules.validateDesiredCount(count)
         }
         var definitionArn: String?
         var definition = try await definitionOf(current)

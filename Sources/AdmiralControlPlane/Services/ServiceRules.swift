@@ -13,6 +13,20 @@ enum ServiceRules {
     static let maximumClientTokenLength = 36
     /// The longest health check grace period ECS accepts (seconds).
     static let maximumGracePeriod = 2_147_483_647
+    /// The most tasks a service may want: ECS's quota of tasks per service. The service
+    /// scheduler also holds a stored count to it, so that a count stored before the limit
+    /// existed can never make it place (or reserve room for) billions of tasks.
+    public static let maximumDesiredCount = 5_000
+
+    static func validateDesiredCount(_ count: Int) throws {
+        guard count >= 0 else {
+            throw AdmiralError.invalidParameter("desiredCount must be 0 or more; \(count) was given.")
+        }
+        guard count <= maximumDesiredCount else {
+            throw AdmiralError.invalidParameter(
+                "desiredCount can be at most \(maximumDesiredCount), the quota of tasks per service; \(count) was given.")
+        }
+    }
 
     static func validateName(_ name: String) throws {
         guard NameRules.isValidResourceName(name) else {

@@ -14,6 +14,10 @@
 /// engine's own placements: when the cluster changes otherwise (an instance registers or
 /// drains, a task stops), build a new engine from a new snapshot.
 public struct PlacementEngine: Sendable {
+    /// The most placements a plan reserves room for up front; a larger count grows the
+    /// plan as tasks are actually placed.
+    static let maximumReservedPlacements = 1_024
+
     /// The cluster as it stands after every placement made so far.
     public private(set) var snapshot: ClusterSnapshot
     /// When true, every request takes the linear reference pass (for tests and comparisons).
@@ -55,7 +59,8 @@ public struct PlacementEngine: Sendable {
         }
         let prepared = PreparedRequest(request)
         var plan = PlacementPlan()
-        plan.placements.reserveCapacity(request.count)
+        // Room for what the instances can hold at most, not for whatever count was asked.
+        plan.placements.reserveCapacity(min(request.count, Self.maximumReservedPlacements))
         let indexPosition =
             alwaysUseReferencePass
             ? nil
