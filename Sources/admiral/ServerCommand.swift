@@ -32,6 +32,7 @@ struct ServerCommand: AsyncParsableCommand {
             configuration: APIConfiguration(accountId: options.accountId, principals: principals),
             controlPlane: controlPlane,
             address: .hostname(options.host, port: options.port),
+            idleTimeout: .seconds(Int64(options.connectionIdleTimeout)),
             logger: logger,
             onServerRunning: { port in
                 FileHandle.standardOutput.write(Data(options.exportLines(port: port, principal: generated).utf8))

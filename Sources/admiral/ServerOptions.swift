@@ -52,6 +52,14 @@ struct ServerOptions: ParsableArguments {
     var serviceHealthyAfter: Double = 40
 
     @Option(
+        help: """
+            Seconds a connection to the API may go without a complete request head or body \
+            part: it bounds both a request sent too slowly and an idle keep-alive connection \
+            (nginx: 60 for headers, 75 for keep-alive).
+            """)
+    var connectionIdleTimeout: Int = 60
+
+    @Option(
         help: ArgumentHelp(
             "Where Swift concurrency runs: 'nio' (the event loops that serve HTTP, with no thread hop between a "
                 + "request's I/O and its handler) or 'swift' (Swift's default thread pool).",
@@ -60,6 +68,9 @@ struct ServerOptions: ParsableArguments {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        guard (1...3600).contains(connectionIdleTimeout) else {
+            throw ValidationError("--connection-idle-timeout must be between 1 and 3600 seconds.")
+        }
         guard accountId.count == 12, accountId.allSatisfy(\.isNumber) else {
             throw ValidationError("--account-id must be 12 digits.")
         }

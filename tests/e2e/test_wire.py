@@ -3,7 +3,9 @@ the request size limit, request ids, and the --credentials file."""
 import datetime
 import json
 import re
+import socket
 import textwrap
+import time
 
 import pytest
 
@@ -334,3 +336,44 @@ def test_timestamps_are_epoch_seconds_on_the_wire(server):
         assert isinstance(value, (int, float)) and not isinstance(value, bool), (member, value)
         assert abs(value - before) < 120, (member, value, before)
     assert definition["registeredAt"] <= definition["deregisteredAt"]
+
+
+def closed_by_server(connection, within):
+    """Whether the server closes the connection (end of stream or reset) within `within`
+    seconds; the client never sends anything more."""
+    connection.settimeout(within)
+    try:
+        while connection.recv(4096):
+            pass
+        return True
+    except ConnectionResetError:
+        return True
+    except socket.timeout:
+        return False
+
+
+def test_connections_that_stall_or_idle_are_closed(make_server):
+    # A client that sends half a request, or goes quiet between requests, has its
+    # connection closed after --connection-idle-timeout (short here; 60 s by default).
+    # The bound below only ends a wait that would otherwise never end.
+    server = make_server(extra_args=["--connection-idle-timeout", "2"])
+    host, port = server.endpoint.split("//")[1].split(":")
+    stalled = []
+    for partial in (b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: Amazon", b"GET /heal"):
+        for _ in range(10):
+            connection = socket.create_connection((host, int(port)))
+            connection.sendall(partial)
+            stalled.append(connection)
+    idle = socket.create_connection((host, int(port)))
+    idle.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+    first = idle.recv(4096)
+    assert first.startswith(b"HTTP/1.1 200"), first
+    started = time.monotonic()
+    for connection in stalled + [idle]:
+        assert closed_by_server(connection, within=60)
+        connection.close()
+    # Not before the timeout: a slow client gets its two seconds.
+    assert time.monotonic() - started >= 1
+    # The server still serves new connections.
+    assert wire.call(server, "ListClusters", {}).status == 200
+
