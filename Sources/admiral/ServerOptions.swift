@@ -57,7 +57,7 @@ struct ServerOptions: ParsableArguments {
             part: it bounds both a request sent too slowly and an idle keep-alive connection \
             (nginx: 60 for headers, 75 for keep-alive).
             """)
-    var connectionIdleTimeout: Int = 60
+    var connectionIdleTimeout: Int = Int(Server.defaultIdleTimeout.nanoseconds / 1_000_000_000)
 
     @Option(
         help: ArgumentHelp(

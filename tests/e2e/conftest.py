@@ -174,12 +174,12 @@ DOCKER_HOST = os.environ.get("ADMIRAL_DOCKER_HOST", "")
 TEST_IMAGE = "admiral-test/busybox:latest"
 
 
-def docker(*args, check=True):
-    """Runs the docker CLI against the test daemon; returns its stdout."""
-    if not DOCKER_HOST:
+def docker(*args, check=True, host=None, timeout=60):
+    """Runs the docker CLI against the test daemon (or the daemon at `host`); returns its stdout."""
+    if not (host or DOCKER_HOST):
         raise AssertionError("ADMIRAL_DOCKER_HOST is not set: run the tests through scripts/test")
-    env = dict(os.environ, DOCKER_HOST=DOCKER_HOST)
-    result = subprocess.run(["docker", *args], env=env, capture_output=True, text=True, timeout=60)
+    env = dict(os.environ, DOCKER_HOST=host or DOCKER_HOST)
+    result = subprocess.run(["docker", *args], env=env, capture_output=True, text=True, timeout=timeout)
     if check and result.returncode != 0:
         raise AssertionError(f"docker {' '.join(args)} failed: {result.stderr}")
     return result.stdout

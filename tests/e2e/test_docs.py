@@ -20,7 +20,7 @@ import urllib.request
 
 import pytest
 
-from conftest import BINARY, DOCKER_HOST, wait_for
+from conftest import BINARY, DOCKER_HOST, docker, wait_for
 from test_load_balancing import get
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -46,14 +46,6 @@ def ping(host):
     result = subprocess.run(["curl", "-sf", "--max-time", "2", "--unix-socket", sock, "http://localhost/_ping"],
                             capture_output=True, text=True)
     return result.returncode == 0
-
-
-def docker_at(host, *args, check=True):
-    env = dict(os.environ, DOCKER_HOST=host)
-    result = subprocess.run(["docker", *args], env=env, capture_output=True, text=True, timeout=120)
-    if check and result.returncode != 0:
-        raise AssertionError(f"docker {' '.join(args)} failed: {result.stderr}")
-    return result.stdout
 
 
 class Dev:
@@ -136,7 +128,7 @@ class Dev:
         args = ["ps", "-q", "--no-trunc", "--filter", f"label=admiral.container-instance={self.instance_id()}"]
         if not running_only:
             args.insert(1, "-a")
-        return sorted(docker_at(host or self.host(), *args).split())
+        return sorted(docker(*args, host=host or self.host(), timeout=120).split())
 
     def command(self, *args, timeout=180):
         """Runs `scripts/dev ARGS` as from another shell."""
@@ -185,7 +177,7 @@ class Dev:
         elif os.path.exists(os.path.join(self.data_dir, "agent", "agent-state.json")):
             ids = self.containers(host=self.docker_host)
             if ids:
-                docker_at(self.docker_host, "rm", "-f", "-v", *ids, check=False)
+                docker("rm", "-f", "-v", *ids, check=False, host=self.docker_host, timeout=120)
 
 
 @pytest.fixture
@@ -373,7 +365,7 @@ def test_scripts_dev_ctrl_c_restart_stop_and_clean(make_dev):
                         timeout=120)
     assert up.returncode == 0, up.stderr
     assert dev.containers(host=host) == []
-    assert "admiral-test/busybox" in docker_at(host, "images", "--format", "{{.Repository}}")
+    assert "admiral-test/busybox" in docker("images", "--format", "{{.Repository}}", host=host, timeout=120)
 
     # clean: the daemon stops and its folder, the data folder and the state file go.
     result = dev.command("clean")
