@@ -7,8 +7,9 @@ namespace, so that the API layer decodes and encodes exactly what clients send.
 
     python3 scripts/codegen/aws_shapes.py ecs 2014-11-13 ECS Sources/AdmiralModel/ECS/Generated
     python3 scripts/codegen/aws_shapes.py elbv2 2015-12-01 ELBv2 Sources/AdmiralModel/ELBv2/Generated
+    python3 scripts/codegen/aws_shapes.py cloudwatch 2010-08-01 CloudWatch Sources/AdmiralModel/CloudWatch/Generated
 
-For a Query-protocol service (elbv2) the Swift properties are lowerCamelCase with
+For a Query-protocol service (elbv2, and cloudwatch, which speaks awsJson 1.0 and Query) the Swift properties are lowerCamelCase with
 `CodingKeys` that carry the model's PascalCase member names (the names on the wire, in
 form parameters and in XML), enumerations reject unknown values with the Query
 protocol's ValidationError wording, and every structure reachable from an operation's
@@ -73,7 +74,10 @@ class Generator:
         self.model = model
         self.shapes = model["shapes"]
         self.ns = namespace
-        self.query = model["metadata"]["protocol"] == "query"
+        # Query services, and JSON services that keep Query compatibility (CloudWatch), name
+        # members in PascalCase on the wire in both protocols.
+        metadata = model["metadata"]
+        self.query = metadata["protocol"] == "query" or "query" in metadata.get("protocols", [])
 
     def member_name(self, wire_name):
         """The Swift property name of a member: the model's name for JSON services, the
