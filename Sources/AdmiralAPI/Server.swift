@@ -27,7 +27,8 @@ public func buildServer(
 ) -> some ApplicationProtocol {
     let endpoint = AWSEndpoint(
         configuration: configuration, ecs: ECSHandler(controlPlane), agent: AgentHandler(controlPlane),
-        elbv2: ELBv2Handler(service: controlPlane.loadBalancing), logger: logger)
+        elbv2: ELBv2Handler(service: controlPlane.loadBalancing),
+        cloudWatch: CloudWatchHandler(service: controlPlane.cloudWatch), logger: logger)
     return Application(
         responder: endpoint,
         server: .http1(configuration: HTTP1Channel.Configuration(idleTimeout: idleTimeout)),

@@ -44,13 +44,18 @@ public struct ControlPlane: Sendable {
     public let agent: AgentService
     public let loadBalancing: LoadBalancingService
     public let services: ServiceOperations
+    /// CloudWatch: metrics, alarms, dashboards.
+    public let cloudWatch: CloudWatchService
+    /// The latest CPU and memory use of each task, as agents report it.
+    public let taskUsage = TaskUsageTable()
     /// Where target health comes from: the data plane's health checks.
     public let targetHealth: any TargetHealthSource
 
     /// Creates the control plane over a store.
     public init(
-        store: any Store & LoadBalancerStore, settings: Settings = Settings(),
-        targetHealth: any TargetHealthSource = RegistrationTargetHealth(), startedAt: Date = Date()
+        store: any Store & LoadBalancerStore, metricStore: any MetricStore = InMemoryMetricStore.make(),
+        settings: Settings = Settings(), targetHealth: any TargetHealthSource = RegistrationTargetHealth(),
+        startedAt: Date = Date()
     ) {
         let feed = ChangeFeed()
         let presence = AgentPresence(startedAt: startedAt)
@@ -71,6 +76,7 @@ public struct ControlPlane: Sendable {
             instances: ContainerInstanceTargets(store: store))
         self.services = ServiceOperations(store: store, tasks: tasks, feed: feed, loadBalancing: loadBalancing)
         self.targetHealth = targetHealth
+        self.cloudWatch = CloudWatchService(store: metricStore)
     }
 
     /// The long-running controllers, to run in the process's service group.
@@ -84,6 +90,8 @@ public struct ControlPlane: Sendable {
             ServiceController(
                 store: store, tasks: tasks, feed: feed, settings: settings.services, logger: logger,
                 loadBalancing: loadBalancing, targetHealth: targetHealth),
+            AlarmController(cloudWatch: cloudWatch, names: settings.services.names, logger: logger),
+            MetricRetention(cloudWatch: cloudWatch, logger: logger),
         ]
     }
 }

@@ -40,7 +40,9 @@ struct DevCommand: AsyncParsableCommand {
             throw ValidationError("The credentials name no principal for the agent to use.")
         }
         let store = try SQLiteStore(path: (serverDir as NSString).appendingPathComponent("admiral.sqlite"))
-        let (controlPlane, background) = options.makeControlPlane(store: store, logger: logger)
+        let metricStore = try SQLiteMetricStore(path: (serverDir as NSString).appendingPathComponent("metrics.sqlite"))
+        let (controlPlane, background) = options.makeControlPlane(
+            store: store, metricStore: metricStore, logger: logger)
         let options = self.options
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = buildServer(
@@ -88,6 +90,7 @@ struct DevCommand: AsyncParsableCommand {
         try await group.run()
         try await httpClient.shutdown()
         try store.close()
+        try metricStore.close()
         logger.info("admiral dev stopped")
     }
 }

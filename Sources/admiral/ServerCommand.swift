@@ -26,7 +26,9 @@ struct ServerCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let (principals, generated) = try options.loadPrincipals(dataDir: dataDir)
         let store = try SQLiteStore(path: (dataDir as NSString).appendingPathComponent("admiral.sqlite"))
-        let (controlPlane, background) = options.makeControlPlane(store: store, logger: logger)
+        let metricStore = try SQLiteMetricStore(path: (dataDir as NSString).appendingPathComponent("metrics.sqlite"))
+        let (controlPlane, background) = options.makeControlPlane(
+            store: store, metricStore: metricStore, logger: logger)
         let options = self.options
         let app = buildServer(
             configuration: APIConfiguration(accountId: options.accountId, principals: principals),
@@ -43,6 +45,7 @@ struct ServerCommand: AsyncParsableCommand {
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         try store.close()
+        try metricStore.close()
         logger.info("admiral server stopped")
     }
 }

@@ -114,10 +114,13 @@ struct ServerOptions: ParsableArguments {
     /// The control plane over `store`, with the load balancer data plane whose health
     /// checks it reads, and the long-running services besides the API: the data plane,
     /// the bridge that keeps it configured, and the controllers.
-    func makeControlPlane(store: SQLiteStore, logger: Logger) -> (ControlPlane, [any Service]) {
+    func makeControlPlane(store: SQLiteStore, metricStore: SQLiteMetricStore, logger: Logger)
+        -> (ControlPlane, [any Service])
+    {
         let dataPlane = LoadBalancerDataPlane(logger: logger)
         let controlPlane = ControlPlane(
-            store: store, settings: controlPlaneSettings, targetHealth: DataPlaneTargetHealth(dataPlane: dataPlane))
+            store: store, metricStore: metricStore, settings: controlPlaneSettings,
+            targetHealth: DataPlaneTargetHealth(dataPlane: dataPlane))
         let bridge = LoadBalancerBridge(
             controlPlane: controlPlane, dataPlane: dataPlane, region: region, accountId: accountId, logger: logger)
         return (controlPlane, [dataPlane, bridge] + controlPlane.controllers(logger: logger))

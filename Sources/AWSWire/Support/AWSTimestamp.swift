@@ -2,7 +2,7 @@ import Foundation
 
 /// The UTC timestamp formats of the AWS wire, formatted and parsed by hand: exact, fast, and
 /// free of `DateFormatter` state.
-enum AWSTimestamp {
+public enum AWSTimestamp {
     /// A broken-down UTC time.
     struct Components: Equatable {
         var year: Int
@@ -67,7 +67,7 @@ enum AWSTimestamp {
     /// Parses an ISO 8601 date-time in extended format: `2026-11-25T17:01:23Z`, with any
     /// number of fractional digits and a `Z`, `±hh:mm` or `±hhmm` offset (none means UTC),
     /// a bare date `2026-11-25`, or a number of seconds since 1970.
-    static func parseISO8601(_ text: String) -> Date? {
+    public static func parseISO8601(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         let isEpochSeconds = bytes.enumerated().allSatisfy { index, byte in
             digitValue(byte) != nil || byte == UInt8(ascii: ".") || (index == 0 && byte == UInt8(ascii: "-"))

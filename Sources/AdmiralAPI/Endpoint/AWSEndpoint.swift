@@ -17,10 +17,12 @@ public struct AWSEndpoint: HTTPResponder {
     let ecs: ECSHandler
     let agent: AgentHandler
     let elbv2: ELBv2Handler
+    let cloudWatch: CloudWatchHandler
     let logger: Logger
 
     static let requestIdHeader = headerName("x-amzn-RequestId")
     static let targetHeader = headerName("X-Amz-Target")
+    static let queryErrorHeader = headerName("x-amzn-query-error")
 
     static func headerName(_ name: String) -> HTTPField.Name {
         guard let field = HTTPField.Name(name) else { preconditionFailure("'\(name)' is a valid header name") }
@@ -28,7 +30,8 @@ public struct AWSEndpoint: HTTPResponder {
     }
 
     init(
-        configuration: APIConfiguration, ecs: ECSHandler, agent: AgentHandler, elbv2: ELBv2Handler, logger: Logger
+        configuration: APIConfiguration, ecs: ECSHandler, agent: AgentHandler, elbv2: ELBv2Handler,
+        cloudWatch: CloudWatchHandler, logger: Logger
     ) {
         self.configuration = configuration
         let byKey = Dictionary(
@@ -41,6 +44,7 @@ public struct AWSEndpoint: HTTPResponder {
         self.ecs = ecs
         self.agent = agent
         self.elbv2 = elbv2
+        self.cloudWatch = cloudWatch
         self.logger = logger
     }
 
@@ -62,7 +66,8 @@ public struct AWSEndpoint: HTTPResponder {
             var request = request
             let body = try await Self.collectBody(&request, limit: configuration.maxBodyBytes)
             let identity = try verifier.verify(SigV4Request(request.head, body: body.readableBytesView))
-            let bytes = Array(body.readableBytesView)
+            let bytes = try RequestCompression.decode(
+                body, encoding: request.headers[.contentEncoding], limit: configuration.maxBodyBytes)
             let principalARN =
                 "arn:aws:iam::\(configuration.accountId):user/\(identity.principal ?? identity.accessKeyId)"
             let requestContext = RequestContext(
@@ -101,12 +106,44 @@ public struct AWSEndpoint: HTTPResponder {
                     "request handled",
                     metadata: ["request.id": .string(requestId), "operation": .string(query.action)])
                 return Self.response(status: .ok, contentType: "text/xml", body: output, requestId: requestId)
+            case CloudWatch.signingName:
+                let wire: CloudWatchHandler.Wire
+                let action: String
+                if let header = request.headers[Self.targetHeader] {
+                    format = .cloudWatchJSON
+                    let target = try AWSJSONTarget(header: header)
+                    guard target.servicePrefix == CloudWatch.targetPrefix else {
+                        throw AWSWireError.unknownOperation(header)
+                    }
+                    action = target.operation
+                    wire = .json(bytes)
+                } else {
+                    format = .cloudWatchQuery
+                    let query = try QueryRequest.parse(body: bytes, query: request.uri.query ?? "")
+                    guard query.version == CloudWatch.version else {
+                        throw AWSWireError(
+                            code: "InvalidAction",
+                            message: "Admiral serves CloudWatch (Version=\(CloudWatch.version)) only; this request has "
+                                + "version '\(query.version)'.")
+                    }
+                    action = query.action
+                    wire = .query(query)
+                }
+                let output = try await cloudWatch.handle(
+                    action: action, wire: wire, context: requestContext, requestId: requestId)
+                logger.debug(
+                    "request handled", metadata: ["request.id": .string(requestId), "operation": .string(action)])
+                if case .json = wire {
+                    return Self.response(
+                        status: .ok, contentType: AWSJSONVersion.v1_0.contentType, body: output, requestId: requestId)
+                }
+                return Self.response(status: .ok, contentType: "text/xml", body: output, requestId: requestId)
             default:
                 throw AWSWireError(
                     code: "UnknownOperationException",
                     message:
-                        "Admiral does not serve the '\(identity.service)' service yet; sign requests for 'ecs' or "
-                        + "'elasticloadbalancing'.")
+                        "Admiral does not serve the '\(identity.service)' service yet; sign requests for 'ecs', "
+                        + "'elasticloadbalancing' or 'monitoring'.")
             }
         } catch is CancellationError {
             // The client went away (a poll whose agent closed its connection).
@@ -158,6 +195,18 @@ public struct AWSEndpoint: HTTPResponder {
             return Self.response(
                 status: .init(code: query.httpStatus), contentType: "text/xml",
                 body: queryErrorBody(query, requestId: requestId), requestId: requestId)
+        case .cloudWatchJSON:
+            let (json, queryError) = CloudWatchErrors.json(wire)
+            var response = Self.response(
+                status: .init(code: json.httpStatus), contentType: AWSJSONVersion.v1_0.contentType,
+                body: jsonErrorBody(json), requestId: requestId)
+            if let queryError { response.headers[Self.queryErrorHeader] = queryError }
+            return response
+        case .cloudWatchQuery:
+            let query = CloudWatchErrors.query(wire)
+            return Self.response(
+                status: .init(code: query.httpStatus), contentType: "text/xml",
+                body: queryErrorBody(query, requestId: requestId), requestId: requestId)
         }
     }
 
@@ -176,6 +225,10 @@ public struct AWSEndpoint: HTTPResponder {
 enum ErrorFormat {
     case json
     case query
+    /// CloudWatch's awsJson 1.0, which keeps its Query error codes in `x-amzn-query-error`.
+    case cloudWatchJSON
+    /// CloudWatch's Query protocol, with CloudWatch's statuses.
+    case cloudWatchQuery
 
     init(contentType: String?) {
         if let contentType, contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") {

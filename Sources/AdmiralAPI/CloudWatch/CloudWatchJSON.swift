@@ -1,0 +1,78 @@
+import AWSWire
+import AdmiralModel
+import Foundation
+
+/// awsJson 1.0 bodies of CloudWatch: timestamps as epoch seconds (botocore sends
+/// numbers; ISO 8601 strings are read too), failures as CloudWatch's Query codes.
+enum CloudWatchJSON {
+    static let emptyObject = Data("{}".utf8)
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            if let seconds = try? container.decode(Double.self) {
+                return Date(timeIntervalSince1970: seconds)
+            }
+            let text = try container.decode(String.self)
+            if let date = AWSTimestamp.parseISO8601(text) {
+                return date
+            }
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "'\(text)' is not a timestamp (epoch seconds or ISO 8601).")
+        }
+        return decoder
+    }()
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        return encoder
+    }()
+
+    static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws -> T {
+        do {
+            return try decoder.decode(type, from: body.isEmpty ? emptyObject : Data(body))
+        } catch let error as DecodingError {
+            throw map(error)
+        }
+    }
+
+    static func encode(_ value: some Encodable) throws -> [UInt8] {
+        Array(try encoder.encode(value))
+    }
+
+    static func map(_ error: DecodingError) -> AWSWireError {
+        switch error {
+        case .keyNotFound(let key, let context):
+            return AWSWireError(
+                code: "MissingParameter", message: "The parameter \(path(context.codingPath + [key])) is required.")
+        case .valueNotFound(_, let context):
+            return AWSWireError(
+                code: "MissingParameter", message: "The parameter \(path(context.codingPath)) is required.")
+        case .typeMismatch(let type, let context):
+            if context.codingPath.isEmpty {
+                return .serialization("The request body must be a JSON object.")
+            }
+            return AWSWireError(
+                code: "InvalidParameterValue",
+                message: "The parameter \(path(context.codingPath)) must be \(JSONInput.describe(type)).")
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty {
+                return .serialization("The request body is not valid JSON: fix its syntax and send it again.")
+            }
+            return AWSWireError(code: "InvalidParameterValue", message: context.debugDescription)
+        @unknown default:
+            return .serialization("The request body could not be read.")
+        }
+    }
+
+    /// A coding path in the Query protocol's notation, which CloudWatch's messages use:
+    /// `MetricData.member.1.Value`.
+    static func path(_ codingPath: [any CodingKey]) -> String {
+        codingPath.map { key in
+            if let index = key.intValue { return "member.\(index + 1)" }
+            return key.stringValue
+        }.joined(separator: ".")
+    }
+}

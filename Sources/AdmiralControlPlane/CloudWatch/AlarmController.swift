@@ -1,0 +1,197 @@
+import AdmiralModel
+import AdmiralStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Evaluates alarms as CloudWatch does: each metric alarm at the end of each of its
+/// periods (every 10 s at most for high-resolution alarms), composite alarms whenever an
+/// alarm they read changes, and — while an alarm stays in ALARM — its scaling actions
+/// again every minute. The decisions are ``MetricAlarmEvaluator``'s and ``AlarmRule``'s;
+/// this layer reads datapoints, writes states and invokes actions.
+///
+/// After a restart every alarm is evaluated at once from the stored datapoints, which
+/// give the same state they gave before, so nothing transitions spuriously.
+public struct AlarmController: Service {
+    /// How often, while an alarm stays in ALARM, its repeating actions run again.
+    public static let repeatInterval: TimeInterval = 60
+    /// The longest the controller sleeps between passes.
+    static let idleTick: Duration = .seconds(1)
+
+    let cloudWatch: CloudWatchService
+    let names: ECSNames
+    let logger: Logger
+
+    /// Creates the controller.
+    public init(cloudWatch: CloudWatchService, names: ECSNames, logger: Logger) {
+        self.cloudWatch = cloudWatch
+        self.names = names
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            var state = PassState()
+            while !Task.isCancelled {
+                do {
+                    try await pass(&state, now: Date())
+                } catch where Task.isCancelled {
+                    break
+                } catch {
+                    logger.error("alarm evaluation failed", metadata: ["error": .string("\(error)")])
+                    state.alarms = nil
+                }
+                try? await Task.sleep(for: Self.idleTick)
+            }
+        }
+    }
+
+    /// What the controller keeps between passes: the alarms as last read (reloaded when
+    /// the configuration generation moves or a pass wrote to them) and when each metric
+    /// alarm is next due.
+    struct PassState {
+        var alarms: [AlarmRecord]?
+        var generation = -1
+        var schedule: [String: (version: Int, next: Date)] = [:]
+    }
+
+    /// One pass: evaluates the metric alarms that are due, then every composite alarm,
+    /// then repeats scaling actions of alarms that stay in ALARM.
+    func pass(_ passState: inout PassState, now: Date) async throws {
+        let generation = cloudWatch.alarmChanges.current
+        if passState.alarms == nil || generation != passState.generation {
+            passState.alarms = try await cloudWatch.store.alarms()
+            passState.generation = generation
+        }
+        let alarms = passState.alarms ?? []
+        var schedule = passState.schedule
+        defer { passState.schedule = schedule }
+        var wrote = false
+        defer { if wrote { passState.alarms = nil } }
+        var states: [String: CloudWatch.StateValue] = [:]
+        var present: Set<String> = []
+        for alarm in alarms {
+            present.insert(alarm.name)
+            guard alarm.kind == .metric, let metricAlarm = alarm.metricAlarm else {
+                states[alarm.name] = alarm.state
+                continue
+            }
+            let period = cloudWatch.alarmPeriod(metricAlarm)
+            if let entry = schedule[alarm.name], entry.version == alarm.version, entry.next > now {
+                states[alarm.name] = alarm.state
+                continue
+            }
+            schedule[alarm.name] = (alarm.version, AlarmSchedule.nextEvaluation(after: now, period: period))
+            let state = try await evaluate(alarm, metricAlarm, period: period, now: now)
+            if state != alarm.state { wrote = true }
+            states[alarm.name] = state
+        }
+        schedule = schedule.filter { present.contains($0.key) }
+        for alarm in alarms where alarm.kind == .composite {
+            guard let composite = alarm.compositeAlarm, let text = composite.alarmRule,
+                let rule = try? AlarmRule(parsing: text)
+            else { continue }
+            let firing = rule.evaluate { reference in
+                states[CloudWatchService.alarmName(fromReference: reference)].flatMap { AlarmRuleState(rawValue: $0.rawValue) }
+            }
+            let state: CloudWatch.StateValue = firing ? .alarm : .ok
+            if state != alarm.state {
+                let reason = AlarmHistoryText.compositeReason(rule: text, firing: firing)
+                if try await cloudWatch.transition(
+                    alarm, to: state, reason: reason, reasonData: nil, now: now, region: names.region,
+                    accountId: names.accountId)
+                {
+                    states[alarm.name] = state
+                }
+                wrote = true
+            }
+        }
+        for alarm in alarms where alarm.state == .alarm && alarm.actionsEnabled {
+            let actions = alarm.actions(for: .alarm)
+            guard !actions.isEmpty, let last = alarm.actionsInvokedAt,
+                now.timeIntervalSince(last) >= Self.repeatInterval
+            else { continue }
+            var updated = alarm
+            updated.actionsInvokedAt = now
+            wrote = true
+            guard try await cloudWatch.store.updateAlarmState(updated, history: []) else { continue }
+            let reason = alarm.metricAlarm?.stateReason ?? alarm.compositeAlarm?.stateReason ?? ""
+            await cloudWatch.invoke(
+                actions, of: updated, state: .alarm, reason: reason, now: now, region: names.region,
+                accountId: names.accountId, repeatsOnly: true)
+        }
+    }
+
+    /// Evaluates one metric alarm over its evaluation range; returns its state after.
+    func evaluate(_ alarm: AlarmRecord, _ metricAlarm: CloudWatch.MetricAlarm, period: Int, now: Date) async throws
+        -> CloudWatch.StateValue?
+    {
+        let evaluationPeriods = metricAlarm.evaluationPeriods ?? 1
+        let starts = AlarmSchedule.periodStarts(
+            at: now, period: period,
+            periods: MetricAlarmEvaluator.evaluationRangePeriods(evaluationPeriods: evaluationPeriods))
+        guard let first = starts.first, let last = starts.last else { return alarm.state }
+        let end = last.addingTimeInterval(TimeInterval(period))
+        let series = try await cloudWatch.alarmSeries(metricAlarm, start: first, end: end, period: period, now: now)
+        let datapoints = starts.map { start in
+            series[start].map { AlarmDatapoint(timestamp: start, value: $0.value, sampleCount: $0.sampleCount) }
+                ?? .missing(at: start)
+        }
+        guard let comparison = metricAlarm.comparisonOperator.flatMap({ AlarmComparison(rawValue: $0.rawValue) }),
+            let threshold = metricAlarm.threshold
+        else { return alarm.state }
+        let current = AlarmStateValue(rawValue: (alarm.state ?? .insufficientData).rawValue) ?? .insufficientData
+        let evaluation = MetricAlarmEvaluator.evaluate(
+            MetricAlarmEvaluator.Input(
+                threshold: threshold, comparison: comparison, period: period, evaluationPeriods: evaluationPeriods,
+                datapointsToAlarm: metricAlarm.datapointsToAlarm,
+                treatMissingData: TreatMissingData.effective(
+                    metricAlarm.treatMissingData.flatMap(TreatMissingData.init(rawValue:)),
+                    namespace: metricAlarm.namespace),
+                statistic: metricAlarm.statistic?.rawValue ?? metricAlarm.extendedStatistic,
+                unit: metricAlarm.unit?.rawValue, currentState: current, now: now, datapoints: datapoints))
+        guard evaluation.stateChanged, let state = CloudWatch.StateValue(rawValue: evaluation.newState.rawValue) else {
+            return alarm.state
+        }
+        let changed = try await cloudWatch.transition(
+            alarm, to: state, reason: evaluation.stateReason ?? "", reasonData: evaluation.stateReasonData, now: now,
+            region: names.region, accountId: names.accountId)
+        return changed ? state : alarm.state
+    }
+}
+
+extension CloudWatchService {
+    /// The period an alarm evaluates at: its own, or that of the query it returns.
+    func alarmPeriod(_ alarm: CloudWatch.MetricAlarm) -> Int {
+        if let period = alarm.period { return period }
+        let returned = alarm.metrics?.first { $0.returnData ?? true }
+        return returned?.metricStat?.period ?? returned?.period
+            ?? alarm.metrics?.compactMap({ $0.metricStat?.period }).max() ?? 60
+    }
+
+    /// The alarm's statistic (or expression result) per period start over `[start, end)`.
+    func alarmSeries(_ alarm: CloudWatch.MetricAlarm, start: Date, end: Date, period: Int, now: Date) async throws
+        -> [Date: (value: Double, sampleCount: Double?)]
+    {
+        if let queries = alarm.metrics {
+            let results = try await evaluate(queries, start: start, end: end, now: now, returnAll: true)
+            guard let result = results.first(where: \.returned) else { return [:] }
+            var series: [Date: (value: Double, sampleCount: Double?)] = [:]
+            for (timestamp, value) in zip(result.timestamps, result.values) {
+                series[timestamp] = (value, nil)
+            }
+            return series
+        }
+        guard let namespace = alarm.namespace, let name = alarm.metricName,
+            let stat = Stat(alarm.statistic?.rawValue ?? alarm.extendedStatistic ?? "")
+        else { return [:] }
+        let result = try await series(
+            of: MetricIdentity(namespace: namespace, name: name, dimensions: alarm.dimensions ?? []), stat: stat,
+            unit: alarm.unit?.rawValue, start: start, end: end, period: period)
+        var series: [Date: (value: Double, sampleCount: Double?)] = [:]
+        for index in result.timestamps.indices {
+            series[result.timestamps[index]] = (result.values[index], result.sampleCounts[index])
+        }
+        return series
+    }
+}

@@ -1,0 +1,103 @@
+import AdmiralModel
+import AdmiralStore
+import Foundation
+
+extension CloudWatchService {
+    /// Moves an alarm to `state`: writes the state and a StateUpdate history item (unless
+    /// the alarm changed in between), then invokes the new state's actions when they are
+    /// enabled, recording each outcome. Returns whether the state changed.
+    func transition(
+        _ alarm: AlarmRecord, to state: CloudWatch.StateValue, reason: String, reasonData: String?, now: Date,
+        region: String, accountId: String
+    ) async throws -> Bool {
+        let old = alarm.state ?? .insufficientData
+        let oldReason = alarm.metricAlarm?.stateReason ?? alarm.compositeAlarm?.stateReason ?? ""
+        let oldReasonData = alarm.metricAlarm?.stateReasonData ?? alarm.compositeAlarm?.stateReasonData
+        guard old != state else { return false }
+        var updated = alarm
+        if updated.metricAlarm != nil {
+            updated.metricAlarm?.stateValue = state
+            updated.metricAlarm?.stateReason = reason
+            updated.metricAlarm?.stateReasonData = reasonData
+            updated.metricAlarm?.stateUpdatedTimestamp = now
+            updated.metricAlarm?.stateTransitionedTimestamp = now
+        } else {
+            updated.compositeAlarm?.stateValue = state
+            updated.compositeAlarm?.stateReason = reason
+            updated.compositeAlarm?.stateReasonData = reasonData
+            updated.compositeAlarm?.stateUpdatedTimestamp = now
+            updated.compositeAlarm?.stateTransitionedTimestamp = now
+        }
+        let type: CloudWatch.AlarmType = alarm.kind == .metric ? .metricAlarm : .compositeAlarm
+        let history = AlarmHistoryRecord(
+            item: CloudWatch.AlarmHistoryItem(
+                alarmName: alarm.name, alarmType: type, timestamp: now, historyItemType: .stateUpdate,
+                historySummary: AlarmHistoryText.stateUpdateSummary(from: old, to: state),
+                historyData: AlarmHistoryText.stateUpdateData(
+                    old: (old, oldReason, oldReasonData), new: (state, reason, reasonData))))
+        let actions = updated.actions(for: state)
+        if updated.actionsEnabled && !actions.isEmpty {
+            updated.actionsInvokedAt = now
+        }
+        guard try await store.updateAlarmState(updated, history: [history]) else { return false }
+        alarmChanges.raise()
+        if updated.actionsEnabled && !actions.isEmpty {
+            await invoke(actions, of: updated, state: state, reason: reason, now: now, region: region, accountId: accountId)
+        }
+        return true
+    }
+
+    /// Invokes actions and records each outcome in the alarm's history.
+    func invoke(
+        _ actions: [String], of alarm: AlarmRecord, state: CloudWatch.StateValue, reason: String, now: Date,
+        region: String, accountId: String, repeatsOnly: Bool = false
+    ) async {
+        var items: [AlarmHistoryRecord] = []
+        let alarmARN = "arn:aws:cloudwatch:\(region):\(accountId):alarm:\(alarm.name)"
+        for arn in actions {
+            var outcome: Result<Void, any Error> = .success(())
+            switch self.actions.handler(for: arn) {
+            case .failure(let error):
+                outcome = .failure(error)
+            case .success(let handler):
+                if repeatsOnly && !handler.repeatsWhileInAlarm { continue }
+                do {
+                    try await handler.invoke(
+                        AlarmActionInvocation(
+                            actionARN: arn, alarmName: alarm.name, alarmARN: alarmARN, state: state, reason: reason,
+                            now: now))
+                } catch {
+                    outcome = .failure(error)
+                }
+            }
+            let failure: String? =
+                switch outcome {
+                case .success: nil
+                case .failure(let error as AdmiralError): error.message
+                case .failure(let error): "\(error)"
+                }
+            items.append(
+                AlarmHistoryRecord(
+                    item: CloudWatch.AlarmHistoryItem(
+                        alarmName: alarm.name, alarmType: alarm.kind == .metric ? .metricAlarm : .compositeAlarm,
+                        timestamp: now, historyItemType: .action,
+                        historySummary: AlarmHistoryText.actionSummary(action: arn, failure: failure, at: now),
+                        historyData: AlarmHistoryText.actionData(action: arn, failure: failure, at: now))))
+        }
+        try? await store.appendHistory(items)
+    }
+}
+
+extension AlarmRecord {
+    /// Whether the alarm's actions are enabled.
+    var actionsEnabled: Bool { metricAlarm?.actionsEnabled ?? compositeAlarm?.actionsEnabled ?? true }
+
+    /// The actions of a state.
+    func actions(for state: CloudWatch.StateValue) -> [String] {
+        switch state {
+        case .alarm: metricAlarm?.alarmActions ?? compositeAlarm?.alarmActions ?? []
+        case .ok: metricAlarm?.oKActions ?? compositeAlarm?.oKActions ?? []
+        case .insufficientData: metricAlarm?.insufficientDataActions ?? compositeAlarm?.insufficientDataActions ?? []
+        }
+    }
+}
