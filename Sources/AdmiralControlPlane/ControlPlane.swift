@@ -16,14 +16,17 @@ public struct ControlPlane: Sendable {
         public var loadBalancerAddressing: LoadBalancerAddressing
         /// How the service scheduler behaves.
         public var services: ServiceController.Settings
+        /// How often Admiral publishes its own CloudWatch metrics (CloudWatch: every minute).
+        public var metricsInterval: Duration
 
         /// Creates settings with ECS-like defaults.
         public init(
             liveness: InstanceLivenessController.Settings = .init(), stoppedTaskRetention: Duration = .seconds(3600),
             loadBalancerAddressing: LoadBalancerAddressing = .loopbackPerLoadBalancer,
-            services: ServiceController.Settings = .init()
+            services: ServiceController.Settings = .init(), metricsInterval: Duration = .seconds(60)
         ) {
             self.services = services
+            self.metricsInterval = metricsInterval
             self.liveness = liveness
             self.stoppedTaskRetention = stoppedTaskRetention
             self.loadBalancerAddressing = loadBalancerAddressing
@@ -92,6 +95,9 @@ public struct ControlPlane: Sendable {
                 loadBalancing: loadBalancing, targetHealth: targetHealth),
             AlarmController(cloudWatch: cloudWatch, names: settings.services.names, logger: logger),
             MetricRetention(cloudWatch: cloudWatch, logger: logger),
+            ECSMetricsPublisher(
+                store: store, usage: taskUsage, cloudWatch: cloudWatch, interval: settings.metricsInterval,
+                logger: logger),
         ]
     }
 }

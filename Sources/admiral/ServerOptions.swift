@@ -48,6 +48,10 @@ struct ServerOptions: ParsableArguments {
     var stoppedTaskRetention: Int = 3600
 
     @Option(
+        help: "Seconds between Admiral's own metric publications and the agents' container statistics (CloudWatch: 60)."
+    ) var metricsInterval: Int = 60
+
+    @Option(
         help: "Seconds a service's RUNNING task without health checks waits before it counts as healthy (ECS: 40).")
     var serviceHealthyAfter: Double = 40
 
@@ -83,6 +87,7 @@ struct ServerOptions: ParsableArguments {
             throw ValidationError(
                 "--agent-disconnect-after, --instance-lost-after and --stopped-task-retention must be positive.")
         }
+        guard metricsInterval >= 1 else { throw ValidationError("--metrics-interval must be at least 1 second.") }
     }
 
     /// Makes the event loops of `MultiThreadedEventLoopGroup.singleton` (on which
@@ -108,7 +113,8 @@ struct ServerOptions: ParsableArguments {
             stoppedTaskRetention: .seconds(stoppedTaskRetention),
             loadBalancerAddressing: loadBalancerAddress.map(LoadBalancerAddressing.shared) ?? .loopbackPerLoadBalancer,
             services: ServiceController.Settings(
-                settlingTime: serviceHealthyAfter, names: ECSNames(region: region, accountId: accountId)))
+                settlingTime: serviceHealthyAfter, names: ECSNames(region: region, accountId: accountId)),
+            metricsInterval: .seconds(metricsInterval))
     }
 
     /// The control plane over `store`, with the load balancer data plane whose health
@@ -123,7 +129,10 @@ struct ServerOptions: ParsableArguments {
             targetHealth: DataPlaneTargetHealth(dataPlane: dataPlane))
         let bridge = LoadBalancerBridge(
             controlPlane: controlPlane, dataPlane: dataPlane, region: region, accountId: accountId, logger: logger)
-        return (controlPlane, [dataPlane, bridge] + controlPlane.controllers(logger: logger))
+        let loadBalancerMetrics = LoadBalancerMetricsPublisher(
+            dataPlane: dataPlane, cloudWatch: controlPlane.cloudWatch, interval: .seconds(metricsInterval),
+            logger: logger)
+        return (controlPlane, [dataPlane, bridge, loadBalancerMetrics] + controlPlane.controllers(logger: logger))
     }
 
     /// The principals from `--credentials`, or the key pair kept in `dataDir` (created

@@ -1,8 +1,10 @@
 """CloudWatch's API as users drive it: the aws CLI and boto3 (awsJson 1.0, gzip-compressed
 PutMetricData) and the Query protocol of older SDKs, against a real server."""
 import datetime
+import http.server
 import json
 import random
+import threading
 import time
 import urllib.parse
 
@@ -320,3 +322,66 @@ def test_acknowledged_datapoints_survive_sigkill(make_server):
     points = stats(again.boto3("cloudwatch"), "Durable", "kept", stamp, stamp + datetime.timedelta(minutes=1),
                    Statistics=["Sum"])
     assert [point["Sum"] for point in points] == [42.0]
+
+
+class FlakyBackend:
+    """An HTTP target of the test's own: `/fail` answers 500, everything else 200."""
+
+    def __init__(self):
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                status = 500 if self.path == "/fail" else 200
+                self.send_response(status)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def test_load_balancer_metrics_count_what_clients_sent(make_server):
+    from test_load_balancing import balancer, free_port, get, target_group, unique
+
+    server = make_server(extra_args=["--metrics-interval", "1"])
+    elb, cw = server.boto3("elbv2"), server.boto3("cloudwatch")
+    backend = FlakyBackend()
+    try:
+        group = target_group(elb, unique("tg"), HealthCheckIntervalSeconds=5)
+        port = free_port()
+        lb, _ = balancer(elb, unique("lb"), port, group)
+        elb.register_targets(TargetGroupArn=group, Targets=[{"Id": "127.0.0.1", "Port": backend.port}])
+        wait_for("the target to be healthy", lambda: elb.describe_target_health(TargetGroupArn=group)[
+            "TargetHealthDescriptions"][0]["TargetHealth"]["State"] == "healthy")
+        start = now() - datetime.timedelta(minutes=1)
+        sent = {"/": 32, "/fail": 5}
+        for path, times in sent.items():
+            for _ in range(times):
+                status, _ = get(f"http://{lb['DNSName']}:{port}{path}")
+                assert status == (500 if path == "/fail" else 200)
+        lb_dimension = [{"Name": "LoadBalancer", "Value": lb["LoadBalancerArn"].split(":loadbalancer/")[1]}]
+
+        def total(name):
+            points = stats(cw, "AWS/ApplicationELB", name, start, now() + datetime.timedelta(minutes=1), period=300,
+                           dimensions=lb_dimension, Statistics=["Sum"])
+            return sum(point["Sum"] for point in points)
+
+        wait_for("RequestCount to reach what was sent", lambda: total("RequestCount") == 37, timeout=20)
+        assert total("HTTPCode_Target_5XX_Count") == 5
+        assert total("HTTPCode_Target_2XX_Count") == 32
+        times = stats(cw, "AWS/ApplicationELB", "TargetResponseTime", start, now() + datetime.timedelta(minutes=1),
+                      period=300, dimensions=lb_dimension, Statistics=["SampleCount", "Maximum"],
+                      ExtendedStatistics=["p50", "p99"])
+        assert sum(point["SampleCount"] for point in times) == 37
+        assert all(0 < point["ExtendedStatistics"]["p50"] <= point["ExtendedStatistics"]["p99"] < 5 for point in times)
+        names = {metric["MetricName"] for metric in cw.list_metrics(Namespace="AWS/ApplicationELB")["Metrics"]}
+        assert {"RequestCount", "RequestCountPerTarget", "HealthyHostCount", "UnHealthyHostCount",
+                "ActiveConnectionCount", "NewConnectionCount", "TargetResponseTime"} <= names
+    finally:
+        backend.server.shutdown()

@@ -35,7 +35,7 @@ public struct AlarmController: Service {
             while !Task.isCancelled {
                 do {
                     try await pass(&state, now: Date())
-                } catch where Task.isCancelled {
+                } catch  where Task.isCancelled {
                     break
                 } catch {
                     logger.error("alarm evaluation failed", metadata: ["error": .string("\(error)")])
@@ -92,7 +92,9 @@ public struct AlarmController: Service {
                 let rule = try? AlarmRule(parsing: text)
             else { continue }
             let firing = rule.evaluate { reference in
-                states[CloudWatchService.alarmName(fromReference: reference)].flatMap { AlarmRuleState(rawValue: $0.rawValue) }
+                states[CloudWatchService.alarmName(fromReference: reference)].flatMap {
+                    AlarmRuleState(rawValue: $0.rawValue)
+                }
             }
             let state: CloudWatch.StateValue = firing ? .alarm : .ok
             if state != alarm.state {

@@ -43,7 +43,8 @@ extension CloudWatchService {
                     "Exactly one of the parameters Statistic and ExtendedStatistic must be specified.")
             case (.some, .some):
                 throw AdmiralError.invalidCombination(
-                    "The parameters Statistic and ExtendedStatistic are mutually exclusive and you have specified both.")
+                    "The parameters Statistic and ExtendedStatistic are mutually exclusive and you have specified both."
+                )
             case (nil, .some(let text)) where ExtendedStatistic(text) == nil:
                 throw AdmiralError.invalidValue(
                     "The value \(text) for parameter ExtendedStatistic is not supported: use a percentile such as p99.")
@@ -80,7 +81,8 @@ extension CloudWatchService {
                     + "LessThanOrEqualToThreshold.")
         }
         if input.thresholdMetricId != nil {
-            throw AdmiralError.invalidValue("ThresholdMetricId needs an anomaly detection band, which Admiral does not evaluate.")
+            throw AdmiralError.invalidValue(
+                "ThresholdMetricId needs an anomaly detection band, which Admiral does not evaluate.")
         }
         guard input.threshold != nil else {
             throw AdmiralError.missingParameter("The parameter Threshold is required.")
@@ -108,11 +110,13 @@ extension CloudWatchService {
             alarmActions: input.alarmActions ?? [], insufficientDataActions: input.insufficientDataActions ?? [],
             stateValue: .insufficientData, stateReason: "Unchecked: Initial alarm creation", stateUpdatedTimestamp: now,
             metricName: input.metricName, namespace: input.namespace, statistic: input.statistic,
-            extendedStatistic: input.extendedStatistic, dimensions: input.metrics == nil ? (input.dimensions ?? []) : nil,
+            extendedStatistic: input.extendedStatistic,
+            dimensions: input.metrics == nil ? (input.dimensions ?? []) : nil,
             period: input.metrics == nil ? input.period : nil, unit: input.unit,
             evaluationPeriods: evaluationPeriods, datapointsToAlarm: input.datapointsToAlarm,
             threshold: input.threshold, comparisonOperator: comparison,
-            treatMissingData: input.treatMissingData, evaluateLowSampleCountPercentile: input.evaluateLowSampleCountPercentile,
+            treatMissingData: input.treatMissingData,
+            evaluateLowSampleCountPercentile: input.evaluateLowSampleCountPercentile,
             metrics: input.metrics, stateTransitionedTimestamp: now)
         if let previous = existing?.metricAlarm {
             alarm.stateValue = previous.stateValue
@@ -128,7 +132,8 @@ extension CloudWatchService {
         try await store.putAlarm(record, history: history)
         if let tags = input.tags, !tags.isEmpty {
             try await store.setTags(
-                Self.merge(try await store.tags(of: alarmKey(input.alarmName)), with: tags), of: alarmKey(input.alarmName))
+                Self.merge(try await store.tags(of: alarmKey(input.alarmName)), with: tags),
+                of: alarmKey(input.alarmName))
         }
         alarmChanges.raise()
         return CloudWatch.EmptyOutput()
@@ -158,7 +163,8 @@ extension CloudWatchService {
         let found = try await store.alarms(named: referenced)
         let missing = referenced.filter { name in !found.contains { $0.name == name } }
         if let name = missing.first {
-            throw AdmiralError.invalidValue("Could not save the composite alarm as alarms [\(name)] in the alarm rule do not exist")
+            throw AdmiralError.invalidValue(
+                "Could not save the composite alarm as alarms [\(name)] in the alarm rule do not exist")
         }
         // A composite alarm may not, through its children, contain itself.
         var pending = found.filter { $0.kind == .composite }
@@ -169,7 +175,8 @@ extension CloudWatchService {
             else { continue }
             let children = childRule.referencedAlarms.map(Self.alarmName(fromReference:))
             if children.contains(input.alarmName) {
-                throw AdmiralError.invalidValue("The AlarmRule of \(input.alarmName) makes a cycle through \(next.name).")
+                throw AdmiralError.invalidValue(
+                    "The AlarmRule of \(input.alarmName) makes a cycle through \(next.name).")
             }
             pending.append(contentsOf: try await store.alarms(named: children).filter { $0.kind == .composite })
         }
@@ -203,7 +210,8 @@ extension CloudWatchService {
         try await store.putAlarm(record, history: history)
         if let tags = input.tags, !tags.isEmpty {
             try await store.setTags(
-                Self.merge(try await store.tags(of: alarmKey(input.alarmName)), with: tags), of: alarmKey(input.alarmName))
+                Self.merge(try await store.tags(of: alarmKey(input.alarmName)), with: tags),
+                of: alarmKey(input.alarmName))
         }
         alarmChanges.raise()
         return CloudWatch.EmptyOutput()
@@ -257,7 +265,8 @@ extension CloudWatchService {
             switch (query.metricStat, query.expression) {
             case (.some(let stat), nil):
                 guard Stat(stat.stat) != nil else {
-                    throw AdmiralError.invalidValue("The value \(stat.stat) for parameter \(path).MetricStat.Stat is not supported.")
+                    throw AdmiralError.invalidValue(
+                        "The value \(stat.stat) for parameter \(path).MetricStat.Stat is not supported.")
                 }
                 periods.append(stat.period)
             case (nil, .some(let text)):

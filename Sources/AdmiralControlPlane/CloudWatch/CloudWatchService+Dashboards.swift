@@ -31,7 +31,9 @@ extension CloudWatchService {
 
     static func checkDashboardName(_ name: String) throws {
         guard !name.isEmpty, name.count <= 255,
-            name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") })
+            name.unicodeScalars.allSatisfy({
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_")
+            })
         else {
             throw AdmiralError(
                 .invalidParameterInput,

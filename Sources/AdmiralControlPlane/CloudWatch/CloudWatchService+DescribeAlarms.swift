@@ -35,7 +35,8 @@ extension CloudWatchService {
         if let parent = input.childrenOfAlarmName {
             let rule = try await store.alarms(named: [parent]).first?.compositeAlarm?.alarmRule
             let children = Set(
-                (rule.flatMap { try? AlarmRule(parsing: $0) }?.referencedAlarms ?? []).map(Self.alarmName(fromReference:)))
+                (rule.flatMap { try? AlarmRule(parsing: $0) }?.referencedAlarms ?? []).map(
+                    Self.alarmName(fromReference:)))
             alarms = alarms.filter { children.contains($0.name) }
         }
         if let child = input.parentsOfAlarmName {
@@ -64,7 +65,8 @@ extension CloudWatchService {
     public func describeAlarmsForMetric(_ input: CloudWatch.DescribeAlarmsForMetricInput, context: RequestContext)
         async throws -> CloudWatch.DescribeAlarmsForMetricOutput
     {
-        let metric = MetricIdentity(namespace: input.namespace, name: input.metricName, dimensions: input.dimensions ?? [])
+        let metric = MetricIdentity(
+            namespace: input.namespace, name: input.metricName, dimensions: input.dimensions ?? [])
         let alarms = try await store.alarms().compactMap(\.metricAlarm).filter { alarm in
             guard alarm.namespace == metric.namespace, alarm.metricName == metric.name else { return false }
             if input.dimensions != nil,
@@ -213,9 +215,11 @@ extension AlarmRecord {
 
     /// Every action ARN of the alarm.
     var allActions: [String] {
-        let metric = (metricAlarm?.alarmActions ?? []) + (metricAlarm?.oKActions ?? [])
+        let metric =
+            (metricAlarm?.alarmActions ?? []) + (metricAlarm?.oKActions ?? [])
             + (metricAlarm?.insufficientDataActions ?? [])
-        let composite = (compositeAlarm?.alarmActions ?? []) + (compositeAlarm?.oKActions ?? [])
+        let composite =
+            (compositeAlarm?.alarmActions ?? []) + (compositeAlarm?.oKActions ?? [])
             + (compositeAlarm?.insufficientDataActions ?? [])
         return metric + composite
     }

@@ -34,6 +34,40 @@ extension CloudWatchService {
         try await store.put(try Self.writes(namespace: namespace, data: data, now: now), publishedAt: now)
     }
 
+    /// One metric's aggregated values, as Admiral publishes its own metrics.
+    public struct Publication: Sendable {
+        /// The metric's name.
+        public var name: String
+        /// Its dimensions.
+        public var dimensions: [CloudWatch.Dimension]
+        /// Its unit.
+        public var unit: CloudWatch.StandardUnit
+        /// The values.
+        public var aggregate: MetricAggregate
+
+        /// Creates a publication.
+        public init(
+            name: String, dimensions: [(String, String)], unit: CloudWatch.StandardUnit, aggregate: MetricAggregate
+        ) {
+            self.name = name
+            self.dimensions = dimensions.map { CloudWatch.Dimension(name: $0.0, value: $0.1) }
+            self.unit = unit
+            self.aggregate = aggregate
+        }
+    }
+
+    /// Publishes aggregates (distributions of any size) of Admiral's own metrics.
+    public func publish(namespace: String, _ publications: [Publication], resolution: Int, now: Date) async throws {
+        guard !publications.isEmpty else { return }
+        let timestamp = MetricResolution.bucketStart(now, resolution: resolution)
+        try await store.put(
+            publications.map {
+                MetricWrite(
+                    metric: MetricIdentity(namespace: namespace, name: $0.name, dimensions: $0.dimensions),
+                    timestamp: timestamp, resolution: resolution, unit: $0.unit.rawValue, aggregate: $0.aggregate)
+            }, publishedAt: now)
+    }
+
     static func checkNamespace(_ namespace: String, parameter: String) throws {
         guard !namespace.isEmpty, namespace.count <= 255 else {
             throw AdmiralError.invalidValue(
@@ -80,7 +114,8 @@ extension CloudWatchService {
                         + "(high resolution) or 60 (standard).")
             }
             let key = Key(
-                metric: MetricIdentity(namespace: namespace, name: datum.metricName, dimensions: datum.dimensions ?? []),
+                metric: MetricIdentity(
+                    namespace: namespace, name: datum.metricName, dimensions: datum.dimensions ?? []),
                 timestamp: MetricResolution.bucketStart(timestamp, resolution: resolution), resolution: resolution,
                 unit: datum.unit?.rawValue ?? "None")
             if merged[key] == nil {
@@ -162,7 +197,8 @@ extension CloudWatchService {
                             + "more.")
                 }
                 guard counts.contains(where: { $0 > 0 }) else {
-                    throw AdmiralError.invalidValue("The collection \(path).Counts must hold at least one count above 0.")
+                    throw AdmiralError.invalidValue(
+                        "The collection \(path).Counts must hold at least one count above 0.")
                 }
             }
             guard let aggregate = MetricAggregate(values: values, counts: datum.counts) else {
@@ -182,7 +218,8 @@ extension CloudWatchService {
         }
         guard set.minimum <= set.maximum else {
             throw AdmiralError.invalidValue(
-                "The parameter \(path).StatisticValues.Minimum must not be greater than \(path).StatisticValues.Maximum.")
+                "The parameter \(path).StatisticValues.Minimum must not be greater than \(path).StatisticValues.Maximum."
+            )
         }
         return MetricAggregate(sampleCount: set.sampleCount, sum: set.sum, minimum: set.minimum, maximum: set.maximum)
     }

@@ -62,12 +62,14 @@ extension CloudWatchService {
             return CloudWatch.GetMetricStatisticsOutput(label: input.metricName, datapoints: [])
         }
         let start = PeriodRules.roundedStartTime(input.startTime, period: input.period, now: context.now)
-        let metric = MetricIdentity(namespace: input.namespace, name: input.metricName, dimensions: input.dimensions ?? [])
+        let metric = MetricIdentity(
+            namespace: input.namespace, name: input.metricName, dimensions: input.dimensions ?? [])
         let stored = try await store.datapoints(of: metric, from: start, to: input.endTime, unit: input.unit?.rawValue)
         let buckets = Self.buckets(stored, start: start, end: input.endTime, period: input.period)
         let datapoints = buckets.map { bucket in
             var point = CloudWatch.Datapoint(
-                timestamp: bucket.timestamp, unit: CloudWatch.StandardUnit(rawValue: bucket.unit) ?? CloudWatch.StandardUnit.none)
+                timestamp: bucket.timestamp,
+                unit: CloudWatch.StandardUnit(rawValue: bucket.unit) ?? CloudWatch.StandardUnit.none)
             for statistic in statistics {
                 let value = bucket.aggregate.value(of: MetricStatistic(statistic))
                 switch statistic {

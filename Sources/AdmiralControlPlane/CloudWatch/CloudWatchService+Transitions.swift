@@ -42,7 +42,8 @@ extension CloudWatchService {
         guard try await store.updateAlarmState(updated, history: [history]) else { return false }
         alarmChanges.raise()
         if updated.actionsEnabled && !actions.isEmpty {
-            await invoke(actions, of: updated, state: state, reason: reason, now: now, region: region, accountId: accountId)
+            await invoke(
+                actions, of: updated, state: state, reason: reason, now: now, region: region, accountId: accountId)
         }
         return true
     }

@@ -95,6 +95,30 @@ public struct ResponseTimeSummary: Sendable, Equatable {
     public var sum: Double
     /// Number of responses timed.
     public var count: Int
-    /// The histogram, lowest bound first.
+    /// The histogram's buckets that hold responses, lowest bound first; bounds are 2 %
+    /// apart, so a bucket's geometric middle is within 1 % of each of its responses.
     public var buckets: [Bucket]
+
+    /// Each non-empty bucket as a representative value in seconds (the geometric middle
+    /// of its bounds) and its count: what PutMetricData's Values and Counts carry.
+    public var valuesAndCounts: [(value: Double, count: Int)] {
+        buckets.map { bucket in
+            guard bucket.upperBound.isFinite else { return (120, bucket.count) }
+            let lower = bucket.upperBound / 1.02
+            return ((lower * bucket.upperBound).squareRoot(), bucket.count)
+        }
+    }
+
+    /// What was recorded since `earlier`, a snapshot of the same recorder.
+    public func since(_ earlier: ResponseTimeSummary) -> ResponseTimeSummary {
+        var before: [Double: Int] = [:]
+        for bucket in earlier.buckets { before[bucket.upperBound] = bucket.count }
+        let buckets = self.buckets.compactMap { bucket -> Bucket? in
+            let count = bucket.count - (before[bucket.upperBound] ?? 0)
+            return count > 0 ? Bucket(upperBound: bucket.upperBound, count: count) : nil
+        }
+        let count = self.count - earlier.count
+        guard count >= 0 else { return self }
+        return ResponseTimeSummary(sum: sum - earlier.sum, count: count, buckets: buckets)
+    }
 }

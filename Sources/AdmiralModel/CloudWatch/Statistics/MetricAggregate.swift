@@ -109,6 +109,15 @@ public struct MetricAggregate: Sendable, Equatable {
         }
     }
 
+    /// This aggregate with an exact sum and sample count from elsewhere (a recorder that
+    /// keeps both beside its histogram), keeping the distribution for percentiles.
+    public func withTotals(sum: Double, sampleCount: Double) -> MetricAggregate {
+        var copy = self
+        copy.sum = sum
+        copy.sampleCount = sampleCount
+        return copy
+    }
+
     /// This aggregate with the values of `other` added.
     public func merging(_ other: MetricAggregate) -> MetricAggregate {
         var merged = self

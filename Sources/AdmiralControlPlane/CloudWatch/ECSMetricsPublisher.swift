@@ -1,0 +1,149 @@
+import AdmiralModel
+import AdmiralStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Publishes the metrics ECS publishes, every metrics interval, from the store and the
+/// agents' usage reports (``TaskUsageTable``):
+///
+/// - `AWS/ECS` `CPUUtilization` and `MemoryUtilization` per {ClusterName, ServiceName}:
+///   the CPU units the service's running tasks use × 100 / the units they reserve (memory
+///   likewise, in MiB), so a service can exceed 100 %; per {ClusterName}: what all tasks
+///   use × 100 / what the cluster's active instances registered. `CPUReservation` and
+///   `MemoryReservation` per {ClusterName}: what tasks reserve × 100 / what is registered.
+/// - `ECS/ContainerInsights` per {ClusterName, ServiceName}: `RunningTaskCount`,
+///   `PendingTaskCount`, `DesiredTaskCount`, `DeploymentCount`, `CpuUtilized`,
+///   `CpuReserved`, `MemoryUtilized`, `MemoryReserved`; per {ClusterName, TaskId}: the
+///   task's `CpuUtilized`, `CpuReserved`, `MemoryUtilized`, `MemoryReserved`.
+///
+/// With an interval under a minute the data is high-resolution, so alarms and graphs can
+/// use periods of the interval.
+public struct ECSMetricsPublisher: Service {
+    let store: any Store
+    let usage: TaskUsageTable
+    let cloudWatch: CloudWatchService
+    let interval: Duration
+    let logger: Logger
+
+    /// Creates the publisher.
+    public init(
+        store: any Store, usage: TaskUsageTable, cloudWatch: CloudWatchService, interval: Duration, logger: Logger
+    ) {
+        self.store = store
+        self.usage = usage
+        self.cloudWatch = cloudWatch
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try await runPeriodically(every: interval, logger: logger, failure: "ECS metrics publication failed") {
+            try await publish(now: Date())
+        }
+    }
+
+    /// One publication.
+    func publish(now: Date) async throws {
+        let resolution = interval.seconds < 60 ? 1 : 60
+        // Usage older than two intervals is from a task that stopped or an agent that went quiet.
+        let measured = usage.snapshot(since: now.addingTimeInterval(-2 * max(interval.seconds, 1)))
+        var byTaskId: [String: TaskUsage] = [:]
+        for (arn, value) in measured {
+            byTaskId[String(arn.split(separator: "/").last ?? "")] = value
+        }
+        let instances = try await store.liveContainerInstances()
+        let services = try await store.liveServices(cluster: nil)
+        var ecs: [CloudWatch.MetricDatum] = []
+        var insights: [CloudWatch.MetricDatum] = []
+        func datum(_ name: String, _ value: Double, _ unit: CloudWatch.StandardUnit, _ dimensions: [(String, String)])
+            -> CloudWatch.MetricDatum
+        {
+            CloudWatch.MetricDatum(
+                metricName: name, dimensions: dimensions.map { CloudWatch.Dimension(name: $0.0, value: $0.1) },
+                timestamp: now, value: value, unit: unit, storageResolution: resolution)
+        }
+        var clusters = Set(instances.filter { $0.status == .active }.map(\.cluster))
+        clusters.formUnion(services.map(\.cluster))
+        for cluster in clusters.sorted() {
+            let tasks = try await runningTasks(cluster: cluster)
+            let registered = instances.filter { $0.cluster == cluster && $0.status == .active }
+            let registeredCPU = Double(registered.reduce(0) { $0 + $1.registered.cpu })
+            let registeredMemory = Double(registered.reduce(0) { $0 + $1.registered.memory })
+            let reservedCPU = Double(registered.reduce(0) { $0 + $1.usage.cpu })
+            let reservedMemory = Double(registered.reduce(0) { $0 + $1.usage.memory })
+            let used = tasks.compactMap { byTaskId[$0.id] }
+            let clusterDimensions = [("ClusterName", cluster)]
+            if registeredCPU > 0 {
+                ecs.append(datum("CPUReservation", reservedCPU * 100 / registeredCPU, .percent, clusterDimensions))
+                if !used.isEmpty {
+                    let cpu = used.reduce(0) { $0 + $1.cpuUnits }
+                    ecs.append(datum("CPUUtilization", cpu * 100 / registeredCPU, .percent, clusterDimensions))
+                }
+            }
+            if registeredMemory > 0 {
+                ecs.append(
+                    datum("MemoryReservation", reservedMemory * 100 / registeredMemory, .percent, clusterDimensions))
+                if !used.isEmpty {
+                    let memory = used.reduce(0) { $0 + $1.memoryMiB }
+                    ecs.append(datum("MemoryUtilization", memory * 100 / registeredMemory, .percent, clusterDimensions))
+                }
+            }
+            for task in tasks {
+                guard let measuredTask = byTaskId[task.id] else { continue }
+                let dimensions = [("ClusterName", cluster), ("TaskId", task.id)]
+                insights += [
+                    datum("CpuUtilized", measuredTask.cpuUnits, .none, dimensions),
+                    datum("CpuReserved", Double(task.reservation.cpu), .none, dimensions),
+                    datum("MemoryUtilized", measuredTask.memoryMiB, .megabytes, dimensions),
+                    datum("MemoryReserved", Double(task.reservation.memory), .megabytes, dimensions),
+                ]
+            }
+            for service in services where service.cluster == cluster {
+                let dimensions = [("ClusterName", cluster), ("ServiceName", service.name)]
+                let own = tasks.filter { $0.serviceName == service.name }
+                let running = own.filter { $0.lastStatus == .running }
+                let pending = own.filter { $0.lastStatus < .running }
+                insights += [
+                    datum("RunningTaskCount", Double(running.count), .count, dimensions),
+                    datum("PendingTaskCount", Double(pending.count), .count, dimensions),
+                    datum("DesiredTaskCount", Double(service.service.desiredCount ?? 0), .count, dimensions),
+                    datum("DeploymentCount", Double(service.service.deployments?.count ?? 0), .count, dimensions),
+                ]
+                let measuredTasks = running.compactMap { task in byTaskId[task.id].map { (task, $0) } }
+                guard !measuredTasks.isEmpty else { continue }
+                let cpuUsed = measuredTasks.reduce(0) { $0 + $1.1.cpuUnits }
+                let memoryUsed = measuredTasks.reduce(0) { $0 + $1.1.memoryMiB }
+                let cpuReserved = Double(measuredTasks.reduce(0) { $0 + $1.0.reservation.cpu })
+                let memoryReserved = Double(measuredTasks.reduce(0) { $0 + $1.0.reservation.memory })
+                insights += [
+                    datum("CpuUtilized", cpuUsed, .none, dimensions),
+                    datum("CpuReserved", cpuReserved, .none, dimensions),
+                    datum("MemoryUtilized", memoryUsed, .megabytes, dimensions),
+                    datum("MemoryReserved", memoryReserved, .megabytes, dimensions),
+                ]
+                if cpuReserved > 0 {
+                    ecs.append(datum("CPUUtilization", cpuUsed * 100 / cpuReserved, .percent, dimensions))
+                }
+                if memoryReserved > 0 {
+                    ecs.append(datum("MemoryUtilization", memoryUsed * 100 / memoryReserved, .percent, dimensions))
+                }
+            }
+        }
+        try await cloudWatch.publish(namespace: "AWS/ECS", data: ecs, now: now)
+        try await cloudWatch.publish(namespace: "ECS/ContainerInsights", data: insights, now: now)
+    }
+
+    /// The cluster's tasks desired RUNNING, every page.
+    func runningTasks(cluster: String) async throws -> [TaskRecord] {
+        var tasks: [TaskRecord] = []
+        var cursor: String?
+        repeat {
+            let page = try await store.listTasks(
+                TaskFilter(cluster: cluster, desiredStatus: .running), after: cursor, limit: 1000)
+            tasks += page
+            cursor = page.count == 1000 ? page.last?.id : nil
+        } while cursor != nil
+        return tasks
+    }
+}
