@@ -35,6 +35,12 @@ struct ServerOptions: ParsableArguments {
             valueName: "address"))
     var loadBalancerAddress: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Serve GET /metrics in Prometheus's text format on 127.0.0.1 at this port (off by default).",
+            valueName: "port"))
+    var prometheusPort: Int?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -72,6 +78,9 @@ struct ServerOptions: ParsableArguments {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        if let prometheusPort, !(0...65535).contains(prometheusPort) {
+            throw ValidationError("--prometheus-port must be between 0 and 65535.")
+        }
         guard (1...3600).contains(connectionIdleTimeout) else {
             throw ValidationError("--connection-idle-timeout must be between 1 and 3600 seconds.")
         }
@@ -132,7 +141,16 @@ struct ServerOptions: ParsableArguments {
         let loadBalancerMetrics = LoadBalancerMetricsPublisher(
             dataPlane: dataPlane, cloudWatch: controlPlane.cloudWatch, interval: .seconds(metricsInterval),
             logger: logger)
-        return (controlPlane, [dataPlane, bridge, loadBalancerMetrics] + controlPlane.controllers(logger: logger))
+        var services: [any Service] = [dataPlane, bridge, loadBalancerMetrics]
+        if let prometheusPort {
+            let registry = PrometheusEndpoint.bootstrap()
+            services.append(
+                PrometheusEndpoint.build(
+                    registry: registry, controlPlane: controlPlane,
+                    address: .hostname("127.0.0.1", port: prometheusPort),
+                    logger: logger))
+        }
+        return (controlPlane, services + controlPlane.controllers(logger: logger))
     }
 
     /// The principals from `--credentials`, or the key pair kept in `dataDir` (created

@@ -385,3 +385,30 @@ def test_load_balancer_metrics_count_what_clients_sent(make_server):
                 "ActiveConnectionCount", "NewConnectionCount", "TargetResponseTime"} <= names
     finally:
         backend.server.shutdown()
+
+
+def test_prometheus_endpoint_serves_the_servers_health_off_the_aws_port(make_server):
+    import urllib.request
+
+    from test_load_balancing import free_port
+
+    port = free_port()
+    server = make_server(extra_args=["--prometheus-port", str(port), "--metrics-interval", "1"])
+    cw = server.boto3("cloudwatch")
+    cw.list_metrics()
+    assert error_code(cw.put_metric_data, Namespace="AWS/X", MetricData=[{"MetricName": "m", "Value": 1.0}]) \
+        == "InvalidParameterValue"
+
+    def scrape():
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+            assert response.headers["Content-Type"].startswith("text/plain")
+            return response.read().decode()
+
+    text = scrape()
+    assert 'admiral_requests_total{service="monitoring",operation="ListMetrics",status="200"} 1' in text
+    assert 'admiral_requests_total{service="monitoring",operation="PutMetricData",status="400"} 1' in text
+    assert 'admiral_request_duration_seconds_count{service="monitoring",operation="ListMetrics"} 1' in text
+    assert "admiral_agents_connected 0" in text
+    wait_for("an alarm controller pass", lambda: 'admiral_controller_passes_total{controller="alarm"}' in scrape())
+    # The AWS port does not serve it.
+    assert send(server.endpoint, "GET", "/metrics").status == 404

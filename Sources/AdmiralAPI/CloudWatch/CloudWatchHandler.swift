@@ -14,7 +14,8 @@ struct CloudWatchHandler: Sendable {
         case query(QueryRequest)
     }
 
-    typealias Operation = @Sendable (_ wire: Wire, _ context: RequestContext, _ requestId: String) async throws -> [UInt8]
+    typealias Operation =
+        @Sendable (_ wire: Wire, _ context: RequestContext, _ requestId: String) async throws -> [UInt8]
 
     let operations: [String: Operation]
 

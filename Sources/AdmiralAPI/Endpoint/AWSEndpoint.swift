@@ -5,6 +5,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Metrics
 import NIOCore
 
 /// The single AWS endpoint: every service on one port, chosen by the SigV4 credential
@@ -54,6 +55,16 @@ public struct AWSEndpoint: HTTPResponder {
         if path == "/health" && (request.method == .get || request.method == .head) {
             return Self.response(status: .ok, contentType: "text/plain", body: Array("ok\n".utf8), requestId: requestId)
         }
+        let start = ContinuousClock.now
+        var labels = RequestLabels()
+        let response = await serve(request, requestId: requestId, labels: &labels)
+        labels.record(status: response.status.code, since: start)
+        return response
+    }
+
+    /// Serves one AWS call, naming its service and operation in `labels` once known.
+    func serve(_ request: Request, requestId: String, labels: inout RequestLabels) async -> Response {
+        let path = request.uri.path
         var format = ErrorFormat(contentType: request.headers[.contentType])
         do {
             guard request.method == .post else {
@@ -73,10 +84,12 @@ public struct AWSEndpoint: HTTPResponder {
             let requestContext = RequestContext(
                 names: ECSNames(region: identity.region, accountId: configuration.accountId),
                 principalARN: principalARN)
+            labels.service = identity.service
             switch identity.service {
             case ECS.signingName:
                 let target = try AWSJSONTarget(header: request.headers[Self.targetHeader])
                 let operation = target.operation
+                labels.operation = operation
                 let output: [UInt8]
                 switch target.servicePrefix {
                 case ECS.targetPrefix:
@@ -101,6 +114,7 @@ public struct AWSEndpoint: HTTPResponder {
             case ELBv2.signingName:
                 format = .query
                 let query = try QueryRequest.parse(body: bytes, query: request.uri.query ?? "")
+                labels.operation = query.action
                 let output = try await elbv2.handle(query, context: requestContext, requestId: requestId)
                 logger.debug(
                     "request handled",
@@ -129,6 +143,7 @@ public struct AWSEndpoint: HTTPResponder {
                     action = query.action
                     wire = .query(query)
                 }
+                labels.operation = action
                 let output = try await cloudWatch.handle(
                     action: action, wire: wire, context: requestContext, requestId: requestId)
                 logger.debug(
@@ -236,5 +251,22 @@ enum ErrorFormat {
         } else {
             self = .json
         }
+    }
+}
+
+/// The labels of one request's metrics: `admiral_requests_total` and
+/// `admiral_request_duration_seconds`, by service, operation and status.
+struct RequestLabels {
+    var service = "unknown"
+    var operation = "unknown"
+
+    func record(status: Int, since start: ContinuousClock.Instant) {
+        let elapsed = (ContinuousClock.now - start).components
+        Counter(
+            label: "admiral_requests_total",
+            dimensions: [("service", service), ("operation", operation), ("status", String(status))]
+        ).increment()
+        Timer(label: "admiral_request_duration_seconds", dimensions: [("service", service), ("operation", operation)])
+            .recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
     }
 }

@@ -2,6 +2,7 @@ import AdmiralModel
 import AdmiralStore
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// Evaluates alarms as CloudWatch does: each metric alarm at the end of each of its
@@ -58,6 +59,7 @@ public struct AlarmController: Service {
     /// One pass: evaluates the metric alarms that are due, then every composite alarm,
     /// then repeats scaling actions of alarms that stay in ALARM.
     func pass(_ passState: inout PassState, now: Date) async throws {
+        Counter(label: "admiral_controller_passes_total", dimensions: [("controller", "alarm")]).increment()
         let generation = cloudWatch.alarmChanges.current
         if passState.alarms == nil || generation != passState.generation {
             passState.alarms = try await cloudWatch.store.alarms()

@@ -1,6 +1,7 @@
 import AdmiralModel
 import AdmiralStore
 import Foundation
+import Metrics
 
 extension CloudWatchService {
     /// PutMetricData: checks every datum, then merges them into their buckets in one
@@ -31,7 +32,23 @@ extension CloudWatchService {
     /// Publishes Admiral's own metrics (the `AWS/` namespaces), unchecked for the namespace.
     public func publish(namespace: String, data: [CloudWatch.MetricDatum], now: Date) async throws {
         guard !data.isEmpty else { return }
-        try await store.put(try Self.writes(namespace: namespace, data: data, now: now), publishedAt: now)
+        let writes = try Self.writes(namespace: namespace, data: data, now: now)
+        try await store.put(writes, publishedAt: now)
+        Self.exportLatest(writes.map { ($0.metric, $0.unit, $0.aggregate) })
+    }
+
+    /// The latest value of each of Admiral's own metrics as a swift-metrics gauge (the
+    /// Prometheus endpoint shows them): `aws_ecs_cpuutilization{namespace="AWS/ECS",
+    /// ClusterName="...",...}`, the sum for counts and the average otherwise.
+    static func exportLatest(_ values: [(MetricIdentity, String, MetricAggregate)]) {
+        for (metric, unit, aggregate) in values {
+            let label =
+                "aws_" + (metric.namespace.hasPrefix("AWS/") ? String(metric.namespace.dropFirst(4)) : metric.namespace)
+                + "_" + metric.name
+            let dimensions = [("namespace", metric.namespace)] + metric.dimensions.map { ($0.name, $0.value) }
+            Gauge(label: label.lowercased(), dimensions: dimensions)
+                .record(unit == "Count" ? aggregate.sum : aggregate.value(of: .average))
+        }
     }
 
     /// One metric's aggregated values, as Admiral publishes its own metrics.
@@ -60,12 +77,13 @@ extension CloudWatchService {
     public func publish(namespace: String, _ publications: [Publication], resolution: Int, now: Date) async throws {
         guard !publications.isEmpty else { return }
         let timestamp = MetricResolution.bucketStart(now, resolution: resolution)
-        try await store.put(
-            publications.map {
-                MetricWrite(
-                    metric: MetricIdentity(namespace: namespace, name: $0.name, dimensions: $0.dimensions),
-                    timestamp: timestamp, resolution: resolution, unit: $0.unit.rawValue, aggregate: $0.aggregate)
-            }, publishedAt: now)
+        let writes = publications.map {
+            MetricWrite(
+                metric: MetricIdentity(namespace: namespace, name: $0.name, dimensions: $0.dimensions),
+                timestamp: timestamp, resolution: resolution, unit: $0.unit.rawValue, aggregate: $0.aggregate)
+        }
+        try await store.put(writes, publishedAt: now)
+        Self.exportLatest(writes.map { ($0.metric, $0.unit, $0.aggregate) })
     }
 
     static func checkNamespace(_ namespace: String, parameter: String) throws {

@@ -3,6 +3,7 @@ import AdmiralScheduler
 import AdmiralStore
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// The ECS service scheduler: keeps every service's tasks as its deployments want them.
@@ -100,6 +101,7 @@ public actor ServiceController: Service {
 
     /// Reconciles the services named by `work` (and every live one with `everything`).
     public func runPasses(_ work: ChangeFeed.ServiceWork, everything: Bool = false) async {
+        Counter(label: "admiral_controller_passes_total", dimensions: [("controller", "service")]).increment()
         var keys = work.services
         do {
             if work.loadBalanced && !everything {

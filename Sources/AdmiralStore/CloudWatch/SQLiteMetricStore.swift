@@ -105,8 +105,10 @@ public final class SQLiteMetricStore: MetricStore {
         let assigned = try await writer.write { db -> [MetricIdentity: Int64] in
             var assigned: [MetricIdentity: Int64] = [:]
             let now = publishedAt.timeIntervalSince1970
-            let touch = try db.cachedStatement(sql: "UPDATE metrics SET last_published = max(last_published, ?) WHERE id = ?")
-            let find = try db.cachedStatement(sql: "SELECT id FROM metrics WHERE namespace = ? AND name = ? AND dimensions = ?")
+            let touch = try db.cachedStatement(
+                sql: "UPDATE metrics SET last_published = max(last_published, ?) WHERE id = ?")
+            let find = try db.cachedStatement(
+                sql: "SELECT id FROM metrics WHERE namespace = ? AND name = ? AND dimensions = ?")
             let insert = try db.cachedStatement(
                 sql: "INSERT INTO metrics (namespace, name, dimensions, last_published) VALUES (?, ?, ?, ?)")
             let read = try db.cachedStatement(
@@ -120,7 +122,9 @@ public final class SQLiteMetricStore: MetricStore {
                 var id = known[index] ?? assigned[write.metric]
                 if id == nil {
                     let key = write.metric.dimensionKey
-                    if let existing = try Int64.fetchOne(find, arguments: [write.metric.namespace, write.metric.name, key]) {
+                    if let existing = try Int64.fetchOne(
+                        find, arguments: [write.metric.namespace, write.metric.name, key])
+                    {
                         id = existing
                     } else {
                         try insert.execute(arguments: [write.metric.namespace, write.metric.name, key, now])
@@ -246,7 +250,8 @@ public final class SQLiteMetricStore: MetricStore {
             changed += try await writer.write { db -> Int in
                 guard let next = tier.next else {
                     try db.execute(
-                        sql: "DELETE FROM datapoints WHERE resolution = ? AND ts < ?", arguments: [tier.resolution, cutoff])
+                        sql: "DELETE FROM datapoints WHERE resolution = ? AND ts < ?",
+                        arguments: [tier.resolution, cutoff])
                     return db.changesCount
                 }
                 struct Bucket: Hashable {
@@ -276,7 +281,9 @@ public final class SQLiteMetricStore: MetricStore {
                 try db.execute(
                     sql: "DELETE FROM datapoints WHERE resolution = ? AND ts < ?", arguments: [tier.resolution, cutoff])
                 let read = try db.cachedStatement(
-                    sql: "SELECT aggregate FROM datapoints WHERE metric_id = ? AND ts = ? AND resolution = ? AND unit = ?")
+                    sql:
+                        "SELECT aggregate FROM datapoints WHERE metric_id = ? AND ts = ? AND resolution = ? AND unit = ?"
+                )
                 let store = try db.cachedStatement(
                     sql:
                         "INSERT OR REPLACE INTO datapoints (metric_id, ts, resolution, unit, aggregate) VALUES (?, ?, ?, ?, ?)"

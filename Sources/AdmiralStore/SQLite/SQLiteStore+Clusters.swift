@@ -7,7 +7,7 @@ extension SQLiteStore {
         record: ClusterRecord, created: Bool
     ) {
         let body = try encode(record.cluster)
-        return try await pool.write { db in
+        return try await timedWrite { db in
             if let existing = try self.fetchCluster(db, name: record.name), existing.status == .active {
                 return (existing, false)
             }
@@ -100,7 +100,7 @@ extension SQLiteStore {
         named name: String,
         _ change: @Sendable (inout ClusterRecord, ClusterCounts) throws -> Void
     ) async throws -> ClusterRecord? {
-        try await pool.write { db in
+        try await timedWrite { db in
             guard var record = try self.fetchCluster(db, name: name), record.status == .active else {
                 return nil
             }

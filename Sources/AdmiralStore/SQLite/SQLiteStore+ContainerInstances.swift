@@ -6,7 +6,7 @@ extension SQLiteStore {
     public func registerContainerInstance(_ record: ContainerInstanceRecord, reusing id: String?) async throws
         -> ContainerInstanceRecord
     {
-        try await pool.write { db in
+        try await timedWrite { db in
             try self.requireActiveCluster(db, record.cluster)
             if let id, var existing = try self.fetchInstance(db, cluster: record.cluster, id: id),
                 existing.status != .inactive
@@ -91,7 +91,7 @@ extension SQLiteStore {
     public func updateContainerInstance(
         cluster: String, id: String, _ change: @Sendable (inout ContainerInstanceRecord) throws -> Void
     ) async throws -> ContainerInstanceRecord? {
-        try await pool.write { db in
+        try await timedWrite { db in
             guard var record = try self.fetchInstance(db, cluster: cluster, id: id) else { return nil }
             let before = record
             try change(&record)
@@ -107,7 +107,7 @@ extension SQLiteStore {
         check: @Sendable ([TaskRecord]) throws -> Void,
         stop: @Sendable (inout TaskRecord) throws -> Void
     ) async throws -> (instance: ContainerInstanceRecord, stoppedTasks: [TaskRecord])? {
-        try await pool.write { db in
+        try await timedWrite { db in
             guard var instance = try self.fetchInstance(db, cluster: cluster, id: id), instance.status != .inactive
             else { return nil }
             let active = try self.fetchInstanceTasks(db, cluster: cluster, instance: id)

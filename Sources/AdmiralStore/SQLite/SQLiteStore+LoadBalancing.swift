@@ -10,7 +10,7 @@ extension SQLiteStore: LoadBalancerStore {
     public func updateLoadBalancing<T: Sendable>(
         _ change: @Sendable (inout LoadBalancingState) throws -> T
     ) async throws -> (value: T, state: LoadBalancingState) {
-        try await pool.write { db in
+        try await timedWrite { db in
             let old = try self.fetchLoadBalancingState(db)
             var new = old
             let value = try change(&new)

@@ -6,7 +6,7 @@ extension SQLiteStore {
     public func createService(
         _ record: ServiceRecord, tags: [ECS.Tag], sameRequest: @Sendable (ServiceRecord) -> Bool
     ) async throws -> (record: ServiceRecord, created: Bool) {
-        try await pool.write { db in
+        try await timedWrite { db in
             try self.requireActiveCluster(db, record.cluster)
             if let existing = try self.fetchService(db, cluster: record.cluster, name: record.name),
                 existing.status != .inactive
@@ -69,7 +69,7 @@ extension SQLiteStore {
     public func updateService(
         cluster: String, name: String, _ change: @Sendable (inout ServiceRecord) throws -> Void
     ) async throws -> ServiceRecord? {
-        try await pool.write { db in
+        try await timedWrite { db in
             guard var record = try self.fetchService(db, cluster: cluster, name: name) else { return nil }
             let before = record
             try change(&record)

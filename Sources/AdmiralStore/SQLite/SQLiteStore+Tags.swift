@@ -21,7 +21,7 @@ extension SQLiteStore {
         of resource: TaggableResource, add: [ECS.Tag], removeKeys: [String],
         check: @Sendable ([ECS.Tag]) throws -> Void
     ) async throws -> Bool {
-        try await pool.write { db in
+        try await timedWrite { db in
             guard try self.exists(db, resource) else { return false }
             let key = Self.tagKey(resource)
             var tags = try self.fetchTags(db, resource: key)

@@ -134,7 +134,7 @@ extension SQLiteStore {
         _ change: @Sendable (inout TaskDefinitionRecord) throws -> Void
     ) async throws -> TaskDefinitionRecord? {
         let cache = taskDefinitionCache
-        return try await pool.write { db -> TaskDefinitionRecord? in
+        return try await timedWrite { db -> TaskDefinitionRecord? in
             guard
                 let row = try Row.fetchOne(
                     db.cachedStatement(sql: "SELECT * FROM task_definitions WHERE family = ? AND revision = ?"),

@@ -7,7 +7,7 @@ extension SQLiteStore {
         cluster: String, tags: [ECS.Tag],
         _ place: @Sendable ([ContainerInstanceRecord]) throws -> PlacementOutcome
     ) async throws -> PlacementOutcome {
-        try await pool.write { db in
+        try await timedWrite { db in
             try self.requireActiveCluster(db, cluster)
             // A cursor reads each row in place: the body is copied out only when the
             // cache does not hold that row version.
@@ -87,7 +87,7 @@ extension SQLiteStore {
     public func updateTasks(
         cluster: String, ids: [String], _ change: @Sendable (inout TaskRecord) throws -> Void
     ) async throws -> [TaskRecord] {
-        try await pool.write { db in
+        try await timedWrite { db in
             var changed: [TaskRecord] = []
             var instances: [String: ContainerInstanceRecord] = [:]
             var seen: Set<String> = []
@@ -114,7 +114,7 @@ extension SQLiteStore {
     }
 
     public func deleteTasks(stoppedBefore date: Date) async throws -> Int {
-        try await pool.write { db in
+        try await timedWrite { db in
             let ids = try Row.fetchAll(
                 db, sql: "SELECT cluster, id FROM tasks WHERE stopped_at IS NOT NULL AND stopped_at < ?",
                 arguments: [date.timeIntervalSince1970])

@@ -1,6 +1,7 @@
 import AdmiralModel
 import Foundation
 import GRDB
+import Metrics
 
 /// The `Store` on SQLite through GRDB, in WAL mode.
 ///
@@ -56,6 +57,25 @@ public final class SQLiteStore: Store {
     /// Closes the database.
     public func close() throws {
         try pool.close()
+    }
+
+    /// A write transaction, its time recorded as `admiral_store_write_seconds` by the
+    /// store method that ran it (the Prometheus endpoint shows it).
+    func timedWrite<T: Sendable>(
+        function: String = #function, _ updates: @Sendable (Database) throws -> T
+    ) async throws -> T {
+        let start = ContinuousClock.now
+        defer {
+            let elapsed = (ContinuousClock.now - start).components
+            Timer(label: "admiral_store_write_seconds", dimensions: [("operation", Self.operationName(function))])
+                .recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
+        }
+        return try await pool.write(updates)
+    }
+
+    /// `createTasks(_:placement:)` → `createTasks`.
+    static func operationName(_ function: String) -> String {
+        String(function.prefix { $0 != "(" })
     }
 
     func encode<T: Encodable>(_ value: T) throws -> Data {
