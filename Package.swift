@@ -171,6 +171,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "AdmiralControlPlaneTests",
+            dependencies: ["AdmiralControlPlane", "AdmiralStore", "AdmiralModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "AdmiralModelTests",
             dependencies: ["AdmiralModel"],
             swiftSettings: swiftSettings
