@@ -6,7 +6,8 @@ import ServiceLifecycle
 
 /// `admiral agent`: registers its host as a container instance, long-polls the control
 /// plane for the tasks it should run, runs them through its runtime and reports every
-/// change. Level-triggered: a lost message heals on the next poll or report.
+/// change, and every metrics interval what the tasks use. Level-triggered: a lost message
+/// heals on the next poll or report.
 public struct Agent: Service {
     /// The agent's own version, reported in `versionInfo` and `agentVersion`.
     public static let version = "0.3.0"
@@ -68,9 +69,14 @@ public struct Agent: Service {
         }
         let found = try await retrying("runtime unavailable") { try await runtime.containers(labeled: builder.agentLabels) }
         await manager.adopt(found)
+        let usageReporter = UsageReporter(
+            runtime: runtime, sink: client, cluster: configuration.cluster, containerInstanceArn: arn,
+            interval: configuration.metricsInterval, logger: logger,
+            runningContainers: { await manager.runningContainers })
 
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await reporter.run() }
+            group.addTask { try await usageReporter.run() }
             group.addTask { await watch(changes, labels: builder.agentLabels, manager: manager, logger: logger) }
             group.addTask { try await poll(arn: arn, manager: manager, logger: logger) }
             group.addTask { await sweep(manager) }

@@ -26,6 +26,10 @@ public enum DockerTimeouts {
     public static let kill: TimeAmount = .seconds(30)
     /// Container inspect reads the daemon's in-memory state.
     public static let inspectContainer: TimeAmount = .seconds(30)
+    /// A one-shot stats reading only reads the container's cgroup files; one slower than
+    /// this comes from an overloaded daemon and is skipped rather than let it hold up the
+    /// next reading (the ECS agent drops a stats stream silent for 18 s).
+    public static let stats: TimeAmount = .seconds(15)
     /// Listing containers walks every container the daemon knows.
     public static let list: TimeAmount = .seconds(30)
     /// Remove deletes the writable layer and anonymous volumes, which can be large; five

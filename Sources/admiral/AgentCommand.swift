@@ -36,10 +36,20 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(
+        help: ArgumentHelp(
+            "Seconds between measurements of the tasks' CPU and memory, reported for CloudWatch "
+                + "(default: ECS_ADMIRAL_METRICS_INTERVAL, or 60).",
+            valueName: "seconds"))
+    var metricsInterval: Int?
+
     @OptionGroup var agent: AgentOptions
 
     func validate() throws {
         guard count >= 1 else { throw ValidationError("--count must be at least 1.") }
+        if let metricsInterval, metricsInterval < 1 {
+            throw ValidationError("--metrics-interval must be at least 1 second.")
+        }
         if count > 1, agent.runtime != "simulated" {
             throw ValidationError("--count above 1 needs --runtime simulated: one Docker host is one instance.")
         }
@@ -57,20 +67,25 @@ struct AgentCommand: AsyncParsableCommand {
         }
         let credentials = try ClientCredentials.resolve(profile: profile, environment: environment)
         let region = region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
-        let httpClient = HTTPClient(
-            eventLoopGroupProvider: .singleton, configuration: Self.httpConfiguration(connections: count * 2 + 16))
-        var services: [any Service] = []
+        // Every configuration and runtime first: a setting that is wrong must fail before
+        // the HTTP client exists, which has to be shut down once created.
+        var agents: [(AgentConfiguration, any ContainerRuntime)] = []
         for index in 0..<count {
             let dataDir = count == 1 ? self.dataDir : (self.dataDir as NSString).appendingPathComponent("instance-\(index)")
-            let configuration = try agent.configuration(
+            var configuration = try agent.configuration(
                 endpoint: url, cluster: cluster, dataDir: dataDir, credentials: credentials, region: region,
                 environment: environment, zoneIndex: index)
+            if let metricsInterval { configuration.metricsInterval = .seconds(metricsInterval) }
             let runtime: any ContainerRuntime =
                 configuration.runtime == .simulated
                 ? SimulatedRuntime(cpus: max(1, (configuration.cpu ?? 4096) / 1024), memoryMiB: configuration.memory ?? 8192)
                 : try DockerRuntime(host: configuration.dockerHost, logger: logger)
-            services.append(
-                Agent(configuration: configuration, runtime: runtime, httpClient: httpClient, logger: logger))
+            agents.append((configuration, runtime))
+        }
+        let httpClient = HTTPClient(
+            eventLoopGroupProvider: .singleton, configuration: Self.httpConfiguration(connections: count * 2 + 16))
+        let services: [any Service] = agents.map { configuration, runtime in
+            Agent(configuration: configuration, runtime: runtime, httpClient: httpClient, logger: logger)
         }
         if agent.runtime == "simulated" {
             logger.notice("simulated runtime: tasks run without containers", metadata: ["instances": "\(count)"])

@@ -37,6 +37,10 @@ struct AgentOptions: ParsableArguments {
     @Option(help: "When images are pulled: default, always, once or prefer-cached (ECS_IMAGE_PULL_BEHAVIOR).")
     var imagePullBehavior: String?
 
+    /// The ecs.config setting (or environment variable) for the seconds between the
+    /// agent's measurements of its tasks' CPU and memory.
+    static let metricsIntervalVariable = "ECS_ADMIRAL_METRICS_INTERVAL"
+
     func validate() throws {
         guard AgentConfiguration.RuntimeKind(rawValue: runtime) != nil else {
             throw ValidationError("--runtime must be docker or simulated.")
@@ -107,6 +111,13 @@ struct AgentOptions: ParsableArguments {
             }
             if let timeout = try settings.duration("ECS_CONTAINER_START_TIMEOUT") {
                 configuration.containerStartTimeout = timeout
+            }
+            if let text = settings.values[Self.metricsIntervalVariable], !text.isEmpty {
+                guard let seconds = Int(text), seconds >= 1 else {
+                    throw ValidationError(
+                        "\(Self.metricsIntervalVariable) must be a whole number of seconds, 1 or more.")
+                }
+                configuration.metricsInterval = .seconds(seconds)
             }
             return configuration
         } catch let error as AgentConfigurationError {

@@ -72,10 +72,12 @@ struct DevCommand: AsyncParsableCommand {
                 context: RequestContext(
                     names: ECSNames(region: options.region, accountId: options.accountId),
                     principalARN: "arn:aws:iam::\(options.accountId):user/\(principal.name)"))
-            let configuration = try agentOptions.configuration(
+            var configuration = try agentOptions.configuration(
                 endpoint: endpoint, cluster: cluster, dataDir: agentDir,
                 credentials: (principal.accessKeyId, principal.secretAccessKey, nil), region: options.region,
                 environment: environment)
+            // The agent measures at the server's metrics interval, so each publication has fresh figures.
+            configuration.metricsInterval = .seconds(options.metricsInterval)
             let runtime: any ContainerRuntime =
                 configuration.runtime == .simulated
                 ? SimulatedRuntime() : try DockerRuntime(host: configuration.dockerHost, logger: logger)
@@ -87,7 +89,14 @@ struct DevCommand: AsyncParsableCommand {
                     .init(service: app), .init(service: embeddedAgent, successTerminationBehavior: .ignore),
                 ] + background.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            // The client must be shut down before it goes away, also when the agent's
+            // configuration is refused.
+            try? await httpClient.shutdown()
+            throw error
+        }
         try await httpClient.shutdown()
         try store.close()
         try metricStore.close()

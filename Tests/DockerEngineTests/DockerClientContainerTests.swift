@@ -151,4 +151,36 @@ struct DockerClientContainerTests {
             #expect(healthy)
         }
     }
+
+    @Test("one-shot stats of a busy container show its CPU time growing by at most a core, and none once it stops")
+    func statsOfBusyContainer() async throws {
+        let client = try DockerTestEnvironment.client()
+        let run = DockerTestEnvironment.runLabel()
+        try await DockerTestEnvironment.withCleanup(client, filter: run.filter) {
+            let config = ContainerConfig(
+                image: image, cmd: ["sh", "-c", "while :; do :; done"], labels: [run.key: run.value], stopTimeout: 1)
+            let id = try await client.createContainer(config)
+            try await client.startContainer(id)
+            let clock = ContinuousClock()
+            let first = try await client.containerStats(id: id)
+            let firstAt = clock.now
+            try await Task.sleep(for: .seconds(1))
+            let second = try await client.containerStats(id: id)
+            let wall = clock.now - firstAt
+            let used = second.cpuStats.cpuUsage.totalUsage - first.cpuStats.cpuUsage.totalUsage
+            let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+            let cores = Double(used) / seconds / 1e9
+            // One busy loop keeps at most one core busy (nanoseconds, not another unit); tests
+            // running side by side on a small host may leave it a fraction of one.
+            #expect(cores > 0.05 && cores < 1.3, "a busy loop used \(cores) cores")
+            #expect((second.memoryStats.usageWithoutCache ?? 0) > 0)
+            #expect((second.cpuStats.onlineCPUs ?? 0) > 0)
+            try await client.stopContainer(id, timeout: 0)
+            #expect(try await client.containerStats(id: id).memoryStats.usageWithoutCache == nil)
+            let missing = await #expect(throws: DockerError.self) {
+                try await client.containerStats(id: "admiral-none")
+            }
+            #expect(missing?.code == .notFound)
+        }
+    }
 }

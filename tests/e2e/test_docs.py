@@ -386,3 +386,19 @@ def owned_processes(folder):
         except OSError:
             pass
     return found
+
+
+def test_the_guides_cpu_alarm_fires_under_load_and_recovers(make_dev):
+    """The guide's CloudWatch example: a service that burns a core, an alarm on its
+    CPUUtilization above 50 %, ALARM while it burns, OK once an idle revision replaces it."""
+    dev = make_dev(args=["--metrics-interval", "5", "--service-healthy-after", "1"]).start()
+    output = dev.run_shell(snippet("docs/USER_GUIDE.md", "cloudwatch"))
+    # The describe-alarms query printed the state and CloudWatch's reason.
+    assert "ALARM" in output and "Threshold Crossed: 2 out of the last 2 datapoints" in output
+    alarm = dev.aws("cloudwatch", "describe-alarms", "--alarm-names", "burner-cpu-high")["MetricAlarms"][0]
+    assert alarm["StateValue"] == "OK"
+    summaries = [item["HistorySummary"] for item in dev.aws(
+        "cloudwatch", "describe-alarm-history", "--alarm-name", "burner-cpu-high",
+        "--history-item-type", "StateUpdate")["AlarmHistoryItems"]]
+    assert summaries[0] == "Alarm updated from ALARM to OK"
+    assert any(summary.endswith("to ALARM") for summary in summaries[1:])

@@ -70,6 +70,10 @@ public struct ControlPlaneClient: Sendable {
         try await call(AgentProtocol.targetPrefix, AgentProtocol.healthOperation, request)
     }
 
+    public func submitTaskUsage(_ request: SubmitTaskUsageRequest) async throws -> SubmitTaskUsageResponse {
+        try await call(AgentProtocol.targetPrefix, AgentProtocol.usageOperation, request)
+    }
+
     // MARK: The call
 
     func call<Input: Encodable, Output: Decodable>(

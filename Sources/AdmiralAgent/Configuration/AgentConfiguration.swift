@@ -69,6 +69,9 @@ public struct AgentConfiguration: Sendable {
     public var containerStopTimeout: Duration
     /// How long a container may wait for its dependencies (`ECS_CONTAINER_START_TIMEOUT`).
     public var containerStartTimeout: Duration
+    /// How often the running tasks' CPU and memory use is measured and reported
+    /// (`ECS_ADMIRAL_METRICS_INTERVAL`); the server publishes it to CloudWatch.
+    public var metricsInterval: Duration
 
     /// Creates a configuration with ECS's defaults for what is not given.
     public init(
@@ -80,7 +83,7 @@ public struct AgentConfiguration: Sendable {
         reservedUDPPorts: [Int] = [], hostPortAddress: String = "0.0.0.0", hostAddress: String = "127.0.0.1",
         imagePullBehavior: ImagePullBehavior = .preferCached, pollWait: Duration = .seconds(20),
         taskCleanupWait: Duration = .seconds(3 * 3600), containerStopTimeout: Duration = .seconds(30),
-        containerStartTimeout: Duration = .seconds(180)
+        containerStartTimeout: Duration = .seconds(180), metricsInterval: Duration = .seconds(60)
     ) {
         self.endpoint = endpoint
         self.cluster = cluster
@@ -106,6 +109,7 @@ public struct AgentConfiguration: Sendable {
         self.taskCleanupWait = taskCleanupWait
         self.containerStopTimeout = containerStopTimeout
         self.containerStartTimeout = containerStartTimeout
+        self.metricsInterval = metricsInterval
     }
 
     /// The availability zone, `<region>a` when none was given.

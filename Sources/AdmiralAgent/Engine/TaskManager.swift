@@ -39,6 +39,17 @@ actor TaskManager {
     /// The tasks as the agent knows them, for tests and introspection.
     var snapshot: [String: LocalTask] { tasks }
 
+    /// The runtime ids of the running containers of each task the server knows, by task
+    /// ARN: what the usage reporter measures.
+    var runningContainers: [String: [String]] {
+        var running: [String: [String]] = [:]
+        for (arn, task) in tasks where task.known {
+            let ids = task.containers.compactMap { $0.phase == .running ? $0.id : nil }
+            if !ids.isEmpty { running[arn] = ids }
+        }
+        return running
+    }
+
     // MARK: Inputs
 
     /// Takes the containers found on the host at start: their tasks are known again,

@@ -28,6 +28,11 @@ public protocol ContainerRuntime: Sendable {
     /// Removes a container and its anonymous volumes.
     func remove(_ id: String) async throws
 
+    /// What a running container has used so far: its cumulative CPU time and its memory
+    /// now. Nil when it does not run; throws `RuntimeError` with code `.notFound` when it
+    /// is gone.
+    func usage(ofContainer id: String) async throws -> ContainerUsage?
+
     /// Changes of containers that carry every one of `labels`: each element names a
     /// container whose state may have changed (started, exited, health changed). The
     /// stream ends or throws when the runtime goes away; callers reconnect and resync.
@@ -126,6 +131,21 @@ public struct RuntimeContainer: Sendable, Equatable {
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.ports = ports
+    }
+}
+
+/// One reading of what a container uses, as `docker stats` shows it.
+public struct ContainerUsage: Sendable, Equatable {
+    /// CPU time used since the container started, in nanoseconds, summed over all CPUs.
+    public var cpuNanoseconds: UInt64
+    /// Memory in use now, in bytes, without the page cache the kernel can reclaim at once
+    /// (Docker's MEM USAGE).
+    public var memoryBytes: UInt64
+
+    /// Creates a reading.
+    public init(cpuNanoseconds: UInt64, memoryBytes: UInt64) {
+        self.cpuNanoseconds = cpuNanoseconds
+        self.memoryBytes = memoryBytes
     }
 }
 

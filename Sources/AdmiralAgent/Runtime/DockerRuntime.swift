@@ -164,6 +164,16 @@ public struct DockerRuntime: ContainerRuntime {
         }
     }
 
+    public func usage(ofContainer id: String) async throws -> ContainerUsage? {
+        let stats: ContainerStats
+        do {
+            stats = try await client.containerStats(id: id)
+        } catch let error as DockerError {
+            throw RuntimeError(error.code == .notFound ? .notFound : .runtime, error.message)
+        }
+        return Self.usage(stats)
+    }
+
     public func changes(labeled labels: [String: String]) async throws -> AsyncThrowingStream<String, any Error> {
         let filter = EventFilter.containers(labels: labels.map { "\($0.key)=\($0.value)" }.sorted())
         let events = try await runtimeCall { try await client.events(filter) }
@@ -265,6 +275,12 @@ public struct DockerRuntime: ContainerRuntime {
             error: inspected.state.error.flatMap { $0.isEmpty ? nil : $0 }, oomKilled: inspected.state.oomKilled ?? false,
             startedAt: parseDate(inspected.state.startedAt), finishedAt: parseDate(inspected.state.finishedAt),
             ports: ports.sorted { ($0.containerPort, $0.transport) < ($1.containerPort, $1.transport) })
+    }
+
+    /// What a stats reading says a container uses; nil when it does not run.
+    static func usage(_ stats: ContainerStats) -> ContainerUsage? {
+        guard let memory = stats.memoryStats.usageWithoutCache else { return nil }
+        return ContainerUsage(cpuNanoseconds: stats.cpuStats.cpuUsage.totalUsage, memoryBytes: memory)
     }
 
     /// Docker's RFC 3339 timestamps; its zero time (`0001-01-01T00:00:00Z`) is nil.

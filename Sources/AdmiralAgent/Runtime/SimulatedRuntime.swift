@@ -5,10 +5,65 @@ import Synchronization
 /// records in memory that "run" from start until stopped (or until a test makes them
 /// exit). Agents using it register with the attribute `admiral.runtime=simulated` and
 /// the Docker version `simulated`, so it is never mistaken for the real path.
+///
+/// A simulated container uses no CPU or memory unless its environment says otherwise
+/// (``cpuUnitsVariable``, ``memoryVariable``, so that a test sets them through RunTask)
+/// or a test sets them (``setLoad(ofContainer:cpuUnits:memoryMiB:)``,
+/// ``setUsage(ofContainer:to:)``).
 public final class SimulatedRuntime: ContainerRuntime {
+    /// The environment variable of a container definition that sets the CPU units a
+    /// simulated container keeps busy (1,024 to a core).
+    public static let cpuUnitsVariable = "ADMIRAL_SIMULATED_CPU_UNITS"
+    /// The environment variable that sets the memory (MiB) a simulated container holds.
+    public static let memoryVariable = "ADMIRAL_SIMULATED_MEMORY_MIB"
+
     struct Container {
         var spec: ContainerSpec
         var state: RuntimeContainer
+        /// The CPU units it keeps busy and the memory it holds while it runs.
+        var cpuUnits: Double
+        var memoryMiB: Double
+        /// CPU time used up to `accountedAt`, in nanoseconds.
+        var cpuNanoseconds: Double = 0
+        var accountedAt: Date?
+        /// A reading a test fixed, reported instead of the load's.
+        var fixedUsage: ContainerUsage?
+
+        init(spec: ContainerSpec, state: RuntimeContainer) {
+            self.spec = spec
+            self.state = state
+            var environment: [String: String] = [:]
+            for entry in spec.environment {
+                guard let equals = entry.firstIndex(of: "=") else { continue }
+                environment[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
+            }
+            self.cpuUnits = Self.amount(environment[SimulatedRuntime.cpuUnitsVariable].flatMap(Double.init))
+            self.memoryMiB = Self.amount(environment[SimulatedRuntime.memoryVariable].flatMap(Double.init))
+        }
+
+        /// The most CPU units or MiB a simulated container can use: a million.
+        static let maximumAmount = 1_000_000.0
+
+        /// A positive amount, at most ``maximumAmount``; anything else counts as none.
+        static func amount(_ value: Double?) -> Double {
+            guard let value, value.isFinite, value > 0 else { return 0 }
+            return min(value, maximumAmount)
+        }
+
+        /// Adds the CPU time used since it was last accounted.
+        mutating func account(at now: Date) {
+            if let since = accountedAt, state.state == .running {
+                cpuNanoseconds += cpuUnits / 1024 * max(0, now.timeIntervalSince(since)) * 1e9
+            }
+            accountedAt = now
+        }
+
+        /// What it has used so far.
+        var usage: ContainerUsage {
+            fixedUsage
+                ?? ContainerUsage(
+                    cpuNanoseconds: UInt64(cpuNanoseconds.rounded()), memoryBytes: UInt64(memoryMiB * 1_048_576))
+        }
     }
 
     struct State {
@@ -62,6 +117,24 @@ public final class SimulatedRuntime: ContainerRuntime {
             container.state.health = health
             return true
         }
+    }
+
+    /// Makes a container keep `cpuUnits` busy (1,024 to a core) and hold `memoryMiB`
+    /// from now on, as its environment's ``cpuUnitsVariable`` and ``memoryVariable`` do.
+    public func setLoad(ofContainer id: String, cpuUnits: Double, memoryMiB: Double) {
+        state.withLock { state in
+            guard var container = state.containers[id] else { return }
+            container.account(at: Date())
+            container.cpuUnits = Container.amount(cpuUnits)
+            container.memoryMiB = Container.amount(memoryMiB)
+            state.containers[id] = container
+        }
+    }
+
+    /// Fixes what a running container reports using (cumulative CPU time, memory now),
+    /// for tests that drive time themselves; nil goes back to its load.
+    public func setUsage(ofContainer id: String, to usage: ContainerUsage?) {
+        state.withLock { $0.containers[id]?.fixedUsage = usage }
     }
 
     /// The containers created so far, by id.
@@ -121,6 +194,7 @@ public final class SimulatedRuntime: ContainerRuntime {
             guard container.state.state == .created else { return [] }
             container.state.state = .running
             container.state.startedAt = Date()
+            container.accountedAt = container.state.startedAt
             if container.spec.healthCheck != nil { container.state.health = .starting }
             container.state.ports = container.spec.ports.map { port in
                 let hostPort: Int
@@ -155,6 +229,18 @@ public final class SimulatedRuntime: ContainerRuntime {
         try state.withLock { state in
             guard let container = state.containers[id] else { throw RuntimeError(.notFound, "No such container: \(id)") }
             return container.state
+        }
+    }
+
+    public func usage(ofContainer id: String) async throws -> ContainerUsage? {
+        try state.withLock { state in
+            guard var container = state.containers[id] else {
+                throw RuntimeError(.notFound, "No such container: \(id)")
+            }
+            guard container.state.state == .running else { return nil }
+            container.account(at: Date())
+            state.containers[id] = container
+            return container.usage
         }
     }
 

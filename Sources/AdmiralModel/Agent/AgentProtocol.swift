@@ -12,6 +12,9 @@ public enum AgentProtocol {
     public static let pollOperation = "PollDesiredState"
     /// Container health, which ECS's state-change calls have no member for.
     public static let healthOperation = "SubmitContainerHealth"
+    /// What the instance's running tasks use, measured every metrics interval, for
+    /// CloudWatch's CPUUtilization and MemoryUtilization.
+    public static let usageOperation = "SubmitTaskUsage"
     /// The longest a poll is held open before the server answers with what it has.
     public static let maximumPollWaitSeconds = 60.0
 }
@@ -126,6 +129,54 @@ public struct SubmitContainerHealthRequest: Codable, Sendable, Hashable {
 
 /// `AdmiralAgentV1.SubmitContainerHealth` output.
 public struct SubmitContainerHealthResponse: Codable, Sendable, Hashable {
+    public var acknowledgment: String?
+
+    /// Creates a response.
+    public init(acknowledgment: String? = "ACK") { self.acknowledgment = acknowledgment }
+}
+
+/// `AdmiralAgentV1.SubmitTaskUsage` input: the CPU and memory each running task of an
+/// instance used over the agent's last metrics interval, from the runtime's statistics.
+public struct SubmitTaskUsageRequest: Codable, Sendable, Hashable {
+    /// The cluster name or ARN.
+    public var cluster: String
+    /// The instance the agent registered.
+    public var containerInstanceArn: String
+    /// The tasks measured; a task whose containers were not all measured twice yet is left out.
+    public var tasks: [TaskUsage]
+    /// When the agent took the measurements.
+    public var measuredAt: Date
+
+    /// What one task used.
+    public struct TaskUsage: Codable, Sendable, Hashable {
+        /// The task's ARN, as the poll gave it.
+        public var taskArn: String
+        /// CPU units in use (1,024 to a core), averaged over the interval: the CPU time
+        /// of the task's containers over the wall time between two readings.
+        public var cpuUnits: Double
+        /// Memory in use by the task's containers now, in MiB, page cache excluded as
+        /// `docker stats` excludes it.
+        public var memoryMiB: Double
+
+        /// Creates a measurement.
+        public init(taskArn: String, cpuUnits: Double, memoryMiB: Double) {
+            self.taskArn = taskArn
+            self.cpuUnits = cpuUnits
+            self.memoryMiB = memoryMiB
+        }
+    }
+
+    /// Creates a request.
+    public init(cluster: String, containerInstanceArn: String, tasks: [TaskUsage], measuredAt: Date) {
+        self.cluster = cluster
+        self.containerInstanceArn = containerInstanceArn
+        self.tasks = tasks
+        self.measuredAt = measuredAt
+    }
+}
+
+/// `AdmiralAgentV1.SubmitTaskUsage` output.
+public struct SubmitTaskUsageResponse: Codable, Sendable, Hashable {
     public var acknowledgment: String?
 
     /// Creates a response.

@@ -100,3 +100,17 @@ extension DockerClient {
         RequestPath("/containers/\(RequestPath.segment(id))\(suffix)", query: query)
     }
 }
+
+extension DockerClient {
+    /// One reading of a container's statistics: its cumulative CPU time and its memory.
+    ///
+    /// Asks for a single reading (`stream=false`) without the daemon's second sample a
+    /// second later (`one-shot=true`, API 1.41), so `precpu_stats` is empty: rates come
+    /// from comparing two readings. Fails with ``DockerError/Code/notFound`` when there is
+    /// no such container.
+    public func containerStats(id: String) async throws -> ContainerStats {
+        let path = containerPath(id, "/stats", query: [("stream", "false"), ("one-shot", "true")])
+        let (_, body) = try await send(.GET, path, timeout: DockerTimeouts.stats)
+        return try decode(ContainerStats.self, from: body)
+    }
+}

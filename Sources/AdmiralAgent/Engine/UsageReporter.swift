@@ -1,0 +1,118 @@
+import AdmiralModel
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Where task usage goes: the control plane, or a recording fake in tests.
+public protocol TaskUsageSink: Sendable {
+    func submitTaskUsage(_ request: SubmitTaskUsageRequest) async throws -> SubmitTaskUsageResponse
+}
+
+extension ControlPlaneClient: TaskUsageSink {}
+
+/// Every metrics interval, reads what each running container of the agent's tasks has
+/// used from the runtime and sends each task's CPU units and memory to the control plane
+/// in one `SubmitTaskUsage` call (``UsageSampler`` does the arithmetic).
+///
+/// Nothing waits on it: a reading or a call that fails is logged at debug level and the
+/// next interval measures and sends afresh, so a lost report costs one data point.
+struct UsageReporter: Service {
+    let runtime: any ContainerRuntime
+    let sink: any TaskUsageSink
+    let cluster: String
+    let containerInstanceArn: String
+    let interval: Duration
+    let logger: Logger
+    /// The runtime ids of the running containers of each task, by task ARN.
+    let runningContainers: @Sendable () async -> [String: [String]]
+    /// When a reading is taken; tests set the time themselves.
+    let now: @Sendable () -> ContinuousClock.Instant
+
+    /// Container readings taken at once at most.
+    static let concurrency = 8
+
+    /// Creates a reporter for the tasks `runningContainers` lists.
+    init(
+        runtime: any ContainerRuntime, sink: any TaskUsageSink, cluster: String, containerInstanceArn: String,
+        interval: Duration, logger: Logger, runningContainers: @escaping @Sendable () async -> [String: [String]],
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+    ) {
+        self.runtime = runtime
+        self.sink = sink
+        self.cluster = cluster
+        self.containerInstanceArn = containerInstanceArn
+        self.interval = interval
+        self.logger = logger
+        self.runningContainers = runningContainers
+        self.now = now
+    }
+
+    func run() async throws {
+        let clock = ContinuousClock()
+        var sampler = UsageSampler()
+        var deadline = clock.now
+        while !Task.isCancelled {
+            await report(&sampler)
+            // A fixed rate rather than a fixed pause, so readings do not drift; a round
+            // that took longer than the interval skips to the next deadline ahead.
+            let current = clock.now
+            deadline = deadline + interval
+            if deadline < current { deadline = current + interval }
+            try? await Task.sleep(until: deadline, clock: clock)
+        }
+    }
+
+    /// Takes one round of readings and sends what can be computed from it.
+    func report(_ sampler: inout UsageSampler) async {
+        let round = await read(await runningContainers())
+        let tasks = sampler.take(round)
+        guard !tasks.isEmpty, !Task.isCancelled else { return }
+        let request = SubmitTaskUsageRequest(
+            cluster: cluster, containerInstanceArn: containerInstanceArn, tasks: tasks, measuredAt: Date())
+        do {
+            _ = try await sink.submitTaskUsage(request)
+            logger.debug("task usage reported", metadata: ["tasks": .stringConvertible(tasks.count)])
+        } catch {
+            logger.debug(
+                "task usage not delivered; the next interval reports afresh", metadata: ["error": .string("\(error)")])
+        }
+    }
+
+    /// Reads every listed container, a few at a time. A container that no longer runs is
+    /// left out of its task; one the runtime could not read is marked failed.
+    func read(_ containers: [String: [String]]) async -> [String: [String: UsageSampler.Outcome]] {
+        let pairs = containers.flatMap { arn, ids in ids.map { (arn, $0) } }
+        var round: [String: [String: UsageSampler.Outcome]] = [:]
+        await withTaskGroup(of: (String, String, UsageSampler.Outcome?).self) { group in
+            var next = pairs.startIndex
+            while next < pairs.endIndex, next < Self.concurrency {
+                let (arn, id) = pairs[next]
+                group.addTask { (arn, id, await self.read(id)) }
+                next += 1
+            }
+            for await (arn, id, outcome) in group {
+                if let outcome { round[arn, default: [:]][id] = outcome }
+                if next < pairs.endIndex {
+                    let (arn, id) = pairs[next]
+                    group.addTask { (arn, id, await self.read(id)) }
+                    next += 1
+                }
+            }
+        }
+        return round
+    }
+
+    /// One container's reading; nil when it no longer runs.
+    func read(_ id: String) async -> UsageSampler.Outcome? {
+        do {
+            guard let usage = try await runtime.usage(ofContainer: id) else { return nil }
+            return .measured(UsageSampler.Reading(usage: usage, at: now()))
+        } catch let error as RuntimeError where error.code == .notFound {
+            return nil
+        } catch {
+            logger.debug(
+                "container usage not read", metadata: ["container.id": .string(id), "error": .string("\(error)")])
+            return .failed
+        }
+    }
+}
