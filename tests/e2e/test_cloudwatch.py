@@ -412,3 +412,12 @@ def test_prometheus_endpoint_serves_the_servers_health_off_the_aws_port(make_ser
     wait_for("an alarm controller pass", lambda: 'admiral_controller_passes_total{controller="alarm"}' in scrape())
     # The AWS port does not serve it.
     assert send(server.endpoint, "GET", "/metrics").status == 404
+
+
+def test_put_metric_data_over_one_megabyte_is_refused(cw):
+    # 1,000 metric data with long names: about 1.3 MB of JSON (gzipped on the wire).
+    data = [{"MetricName": f"m{n}-" + "x" * 250, "Value": 1.0,
+             "Dimensions": [{"Name": "Host", "Value": "h" * 1000}]} for n in range(1000)]
+    error = client_error(cw.put_metric_data, Namespace="Big", MetricData=data)
+    assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 413
+    assert cw.list_metrics()["Metrics"] == []

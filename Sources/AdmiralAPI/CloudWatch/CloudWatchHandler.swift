@@ -77,7 +77,23 @@ struct CloudWatchHandler: Sendable {
         ]
     }
 
+    /// PutMetricData's limit on a request, after decompression: 1 MB.
+    static let putMetricDataLimit = 1_048_576
+
     func handle(action: String, wire: Wire, context: RequestContext, requestId: String) async throws -> [UInt8] {
+        if action == "PutMetricData" {
+            let size =
+                switch wire {
+                case .json(let body): body.count
+                case .query(let request): request.parameters.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count }
+                }
+            if size > Self.putMetricDataLimit {
+                throw AWSWireError(
+                    code: "RequestEntityTooLarge",
+                    message: "Request size \(size) exceeded \(Self.putMetricDataLimit) bytes: send fewer metric data "
+                        + "per PutMetricData call.", httpStatus: 413)
+            }
+        }
         guard let operation = operations[action] else {
             if let reason = Self.unsupported[action] {
                 throw AWSWireError(
