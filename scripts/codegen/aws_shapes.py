@@ -35,6 +35,8 @@ SWIFT_KEYWORDS = {
     "Self", "throw", "throws", "true", "try", "Type", "Any", "some",
 }
 SHAPES_PER_FILE = 60
+# Shape names that cannot name a Swift type.
+SWIFT_TYPE_NAMES = {"Type": "TypeName"}
 # Member names whose lowerCamelCase form is not the first letter lowered.
 SWIFT_MEMBER_NAMES = {"DNSName": "dnsName", "IPv6Address": "ipv6Address"}
 
@@ -78,13 +80,44 @@ class Generator:
         # members in PascalCase on the wire in both protocols.
         metadata = model["metadata"]
         self.query = metadata["protocol"] == "query" or "query" in metadata.get("protocols", [])
+        # JSON services whose members are PascalCase on the wire (Application Auto Scaling)
+        # get lowerCamelCase properties with CodingKeys too, so that no property shares its
+        # name with its type.
+        self.pascal = self.query or any(
+            name[:1].isupper()
+            for shape in self.shapes.values() if shape["type"] == "structure"
+            for name in shape["members"])
 
     def member_name(self, wire_name):
         """The Swift property name of a member: the model's name for JSON services, the
         lowerCamelCase form for Query services (whose CodingKeys keep the wire name)."""
-        if not self.query:
+        if not self.pascal:
             return wire_name
         return SWIFT_MEMBER_NAMES.get(wire_name, wire_name[:1].lower() + wire_name[1:])
+
+    def type_name(self, name):
+        return SWIFT_TYPE_NAMES.get(name, name)
+
+    def representable(self, owner, shape_name):
+        """Whether a member of `owner` with this shape can be a stored property: not an
+        exception or event stream (CloudWatch Logs' live tail), and not a structure that
+        holds `owner` directly, which would give the Swift struct an infinite size."""
+        s = self.shapes[shape_name]
+        if s["type"] != "structure":
+            return True
+        if s.get("exception") or s.get("eventstream"):
+            return False
+        todo, seen = [shape_name], set()
+        while todo:
+            name = todo.pop()
+            if name == owner:
+                return False
+            if name in seen:
+                continue
+            seen.add(name)
+            todo.extend(m["shape"] for m in self.shapes[name]["members"].values()
+                        if self.shapes[m["shape"]]["type"] == "structure")
+        return True
 
     def is_enum(self, name):
         s = self.shapes[name]
@@ -94,9 +127,9 @@ class Generator:
         s = self.shapes[name]
         t = s["type"]
         if t == "structure":
-            return name
+            return self.type_name(name)
         if t == "string":
-            return name if "enum" in s else "String"
+            return self.type_name(name) if "enum" in s else "String"
         if t in ("integer", "long"):
             return "Int"
         if t in ("double", "float"):
@@ -115,10 +148,10 @@ class Generator:
 
     def emit_struct(self, name, s):
         required = set(s.get("required", []))
-        members = list(s["members"].items())
+        members = [(n, m) for n, m in s["members"].items() if self.representable(name, m["shape"])]
         out = []
         out.append(f"    /// The `{name}` shape of the {self.model['metadata']['serviceId']} API.")
-        out.append(f"    public struct {name}: Codable, Sendable, Hashable {{")
+        out.append(f"    public struct {self.type_name(name)}: Codable, Sendable, Hashable {{")
         for mname, m in members:
             t = self.swift_type(m["shape"])
             opt = "" if mname in required else "?"
@@ -131,7 +164,7 @@ class Generator:
                 params.append(f"{swift_name}: {t}")
             else:
                 params.append(f"{swift_name}: {t}? = nil")
-        if self.query and members:
+        if self.pascal and members:
             out.append("")
             out.append("        enum CodingKeys: String, CodingKey {")
             for mname, _ in members:
@@ -155,7 +188,7 @@ class Generator:
     def emit_enum(self, name, s):
         out = []
         out.append(f"    /// The `{name}` enumeration of the {self.model['metadata']['serviceId']} API.")
-        out.append(f"    public enum {name}: String, Codable, Sendable, Hashable, CaseIterable, AWSEnum {{")
+        out.append(f"    public enum {self.type_name(name)}: String, Codable, Sendable, Hashable, CaseIterable, AWSEnum {{")
         seen = set()
         for v in s["enum"]:
             c = case_name(v)
@@ -239,7 +272,7 @@ class Generator:
                         body.append("}")
             elif target["type"] != "map":
                 body.extend(self.scalar_checks(m["shape"], prop, path))
-        out = [f"extension {self.ns}.{name}: ModelConstraints {{"]
+        out = [f"extension {self.ns}.{self.type_name(name)}: ModelConstraints {{"]
         out.append("    /// Checks the model's ranges, lengths and patterns of this structure and its members.")
         if body:
             out.append("    public func checkConstraints(at path: String, into violations: inout ConstraintViolations) {")
@@ -259,7 +292,7 @@ class Generator:
         for name in sorted(self.shapes):
             s = self.shapes[name]
             if s["type"] == "structure":
-                if s.get("exception"):
+                if s.get("exception") or s.get("eventstream"):
                     continue
                 items.append(self.emit_struct(name, s))
             elif self.is_enum(name):

@@ -14,19 +14,35 @@ public struct AlarmActionInvocation: Sendable {
     public var state: CloudWatch.StateValue
     /// Why it is in that state.
     public var reason: String
+    /// The alarm's threshold (metric alarms).
+    public var threshold: Double?
+    /// The alarm's `StateReasonData`: the datapoints it evaluated (metric alarms).
+    public var stateReasonData: String?
     /// When the action is invoked.
     public var now: Date
 
     /// Creates an invocation.
     public init(
-        actionARN: String, alarmName: String, alarmARN: String, state: CloudWatch.StateValue, reason: String, now: Date
+        actionARN: String, alarmName: String, alarmARN: String, state: CloudWatch.StateValue, reason: String,
+        threshold: Double? = nil, stateReasonData: String? = nil, now: Date
     ) {
         self.actionARN = actionARN
         self.alarmName = alarmName
         self.alarmARN = alarmARN
         self.state = state
         self.reason = reason
+        self.threshold = threshold
+        self.stateReasonData = stateReasonData
         self.now = now
+    }
+
+    /// The values the alarm last evaluated (`recentDatapoints` of its reason data).
+    public var recentDatapoints: [Double] {
+        guard let data = stateReasonData?.data(using: .utf8),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let values = object["recentDatapoints"] as? [Any]
+        else { return [] }
+        return values.compactMap { ($0 as? NSNumber)?.doubleValue }
     }
 }
 

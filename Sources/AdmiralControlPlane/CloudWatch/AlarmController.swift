@@ -14,8 +14,9 @@ import ServiceLifecycle
 /// After a restart every alarm is evaluated at once from the stored datapoints, which
 /// give the same state they gave before, so nothing transitions spuriously.
 public struct AlarmController: Service {
-    /// How often, while an alarm stays in ALARM, its repeating actions run again.
-    public static let repeatInterval: TimeInterval = 60
+    /// How often, while an alarm stays in ALARM, its repeating actions run again
+    /// (CloudWatch: every minute; `--scaling-period` shortens it).
+    let repeatInterval: TimeInterval
     /// The longest the controller sleeps between passes.
     static let idleTick: Duration = .seconds(1)
 
@@ -24,9 +25,10 @@ public struct AlarmController: Service {
     let logger: Logger
 
     /// Creates the controller.
-    public init(cloudWatch: CloudWatchService, names: ECSNames, logger: Logger) {
+    public init(cloudWatch: CloudWatchService, names: ECSNames, repeatInterval: TimeInterval = 60, logger: Logger) {
         self.cloudWatch = cloudWatch
         self.names = names
+        self.repeatInterval = repeatInterval
         self.logger = logger
     }
 
@@ -60,6 +62,8 @@ public struct AlarmController: Service {
     /// then repeats scaling actions of alarms that stay in ALARM.
     func pass(_ passState: inout PassState, now: Date) async throws {
         Counter(label: "admiral_controller_passes_total", dimensions: [("controller", "alarm")]).increment()
+        let passStarted = ContinuousClock.now
+        var evaluated = 0
         let generation = cloudWatch.alarmChanges.current
         if passState.alarms == nil || generation != passState.generation {
             passState.alarms = try await cloudWatch.store.alarms()
@@ -85,6 +89,7 @@ public struct AlarmController: Service {
             }
             schedule[alarm.name] = (alarm.version, AlarmSchedule.nextEvaluation(after: now, period: period))
             let state = try await evaluate(alarm, metricAlarm, period: period, now: now)
+            evaluated += 1
             if state != alarm.state { wrote = true }
             states[alarm.name] = state
         }
@@ -113,7 +118,7 @@ public struct AlarmController: Service {
         for alarm in alarms where alarm.state == .alarm && alarm.actionsEnabled {
             let actions = alarm.actions(for: .alarm)
             guard !actions.isEmpty, let last = alarm.actionsInvokedAt,
-                now.timeIntervalSince(last) >= Self.repeatInterval
+                now.timeIntervalSince(last) >= repeatInterval
             else { continue }
             var updated = alarm
             updated.actionsInvokedAt = now
@@ -123,6 +128,16 @@ public struct AlarmController: Service {
             await cloudWatch.invoke(
                 actions, of: updated, state: .alarm, reason: reason, now: now, region: names.region,
                 accountId: names.accountId, repeatsOnly: true)
+        }
+        if evaluated > 0 {
+            let elapsed = passStarted.duration(to: .now).components
+            let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+            logger.info(
+                "alarm pass",
+                metadata: [
+                    "alarms": "\(evaluated)", "started": "\(String(format: "%.3f", now.timeIntervalSince1970))",
+                    "seconds": "\(String(format: "%.3f", seconds))",
+                ])
         }
     }
 

@@ -96,6 +96,7 @@ extension CloudWatchService {
             throw AdmiralError.invalidValue(
                 "The value \(low) for parameter EvaluateLowSampleCountPercentile is invalid: use evaluate or ignore.")
         }
+        try await checkNotManaged([input.alarmName])
         let existing = try await store.alarms(named: [input.alarmName]).first
         if let existing, existing.kind != .metric {
             throw AdmiralError.invalidValue(

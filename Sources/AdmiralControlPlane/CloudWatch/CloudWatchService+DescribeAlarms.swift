@@ -96,6 +96,7 @@ extension CloudWatchService {
         if let missing = input.alarmNames.first(where: { name in !found.contains { $0.name == name } }) {
             throw AdmiralError(.cloudWatchResourceNotFound, "\(missing) does not exist")
         }
+        try await checkNotManaged(input.alarmNames)
         let deleting = Set(input.alarmNames)
         for parent in try await store.alarms() where parent.kind == .composite && !deleting.contains(parent.name) {
             guard let rule = parent.compositeAlarm?.alarmRule.flatMap({ try? AlarmRule(parsing: $0) }) else { continue }

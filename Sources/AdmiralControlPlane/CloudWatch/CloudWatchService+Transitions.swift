@@ -66,6 +66,8 @@ extension CloudWatchService {
                     try await handler.invoke(
                         AlarmActionInvocation(
                             actionARN: arn, alarmName: alarm.name, alarmARN: alarmARN, state: state, reason: reason,
+                            threshold: alarm.metricAlarm?.threshold,
+                            stateReasonData: alarm.metricAlarm?.stateReasonData,
                             now: now))
                 } catch {
                     outcome = .failure(error)

@@ -26,11 +26,15 @@ public struct AlarmRecord: Sendable, Codable, Hashable {
     /// When the alarm's actions were last invoked, for the repeat of scaling actions
     /// while it stays in ALARM.
     public var actionsInvokedAt: Date?
+    /// The ARN of the scaling policy that created and owns the alarm (target tracking),
+    /// which alone may change or delete it.
+    public var managedBy: String?
 
     /// Creates a record.
     public init(
         name: String, kind: Kind, metricAlarm: CloudWatch.MetricAlarm? = nil,
-        compositeAlarm: CloudWatch.CompositeAlarm? = nil, version: Int = 1, actionsInvokedAt: Date? = nil
+        compositeAlarm: CloudWatch.CompositeAlarm? = nil, version: Int = 1, actionsInvokedAt: Date? = nil,
+        managedBy: String? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -38,6 +42,7 @@ public struct AlarmRecord: Sendable, Codable, Hashable {
         self.compositeAlarm = compositeAlarm
         self.version = version
         self.actionsInvokedAt = actionsInvokedAt
+        self.managedBy = managedBy
     }
 }
 

@@ -25,6 +25,9 @@ public enum AlarmSchedule {
 
     /// Seconds between two evaluations of an alarm with `period` and `evaluationPeriods`.
     public static func evaluationInterval(period: Int, evaluationPeriods: Int = 1) -> Int {
+        // Periods under 10 s exist only for the alarms target tracking creates with a
+        // shortened --scaling-period: they are evaluated every period.
+        if period < highResolutionInterval { return Swift.max(period, 1) }
         if period < standardInterval { return highResolutionInterval }
         if period * Swift.max(evaluationPeriods, 1) > longIntervalThreshold { return longRangeInterval }
         return standardInterval
