@@ -28,7 +28,9 @@ public func buildServer(
     let endpoint = AWSEndpoint(
         configuration: configuration, ecs: ECSHandler(controlPlane), agent: AgentHandler(controlPlane),
         elbv2: ELBv2Handler(service: controlPlane.loadBalancing),
-        cloudWatch: CloudWatchHandler(service: controlPlane.cloudWatch), logger: logger)
+        cloudWatch: CloudWatchHandler(service: controlPlane.cloudWatch),
+        autoScaling: ApplicationAutoScalingHandler(service: controlPlane.autoScaling), logger: logger,
+        logs: LogsHandler(service: controlPlane.logs))
     return Application(
         responder: endpoint,
         server: .http1(configuration: HTTP1Channel.Configuration(idleTimeout: idleTimeout)),

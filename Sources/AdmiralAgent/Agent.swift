@@ -80,6 +80,12 @@ public struct Agent: Service {
             group.addTask { await watch(changes, labels: builder.agentLabels, manager: manager, logger: logger) }
             group.addTask { try await poll(arn: arn, manager: manager, logger: logger) }
             group.addTask { await sweep(manager) }
+            if let docker = runtime as? DockerRuntime {
+                let shipper = AWSLogsShipper(
+                    client: client, docker: docker.client, dataDir: configuration.dataDir, labels: builder.agentLabels,
+                    logger: logger)
+                group.addTask { await shipper.run() }
+            }
             for await taskArn in manager.spawnRequests {
                 group.addTask { await manager.runWorker(taskArn) }
             }

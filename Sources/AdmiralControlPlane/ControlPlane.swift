@@ -18,15 +18,20 @@ public struct ControlPlane: Sendable {
         public var services: ServiceController.Settings
         /// How often Admiral publishes its own CloudWatch metrics (CloudWatch: every minute).
         public var metricsInterval: Duration
+        /// The period of the alarms target tracking creates, and of the repeat of scaling
+        /// actions while an alarm stays in ALARM (AWS: 60 s).
+        public var scalingPeriod: Int
 
         /// Creates settings with ECS-like defaults.
         public init(
             liveness: InstanceLivenessController.Settings = .init(), stoppedTaskRetention: Duration = .seconds(3600),
             loadBalancerAddressing: LoadBalancerAddressing = .loopbackPerLoadBalancer,
-            services: ServiceController.Settings = .init(), metricsInterval: Duration = .seconds(60)
+            services: ServiceController.Settings = .init(), metricsInterval: Duration = .seconds(60),
+            scalingPeriod: Int = 60
         ) {
             self.services = services
             self.metricsInterval = metricsInterval
+            self.scalingPeriod = scalingPeriod
             self.liveness = liveness
             self.stoppedTaskRetention = stoppedTaskRetention
             self.loadBalancerAddressing = loadBalancerAddressing
@@ -51,14 +56,19 @@ public struct ControlPlane: Sendable {
     public let cloudWatch: CloudWatchService
     /// The latest CPU and memory use of each task, as agents report it.
     public let taskUsage = TaskUsageTable()
+    /// Application Auto Scaling: scalable targets, policies, scheduled actions.
+    public let autoScaling: ApplicationAutoScalingService
+    /// CloudWatch Logs: log groups, streams, events, metric filters.
+    public let logs: LogsService
     /// Where target health comes from: the data plane's health checks.
     public let targetHealth: any TargetHealthSource
 
     /// Creates the control plane over a store.
     public init(
         store: any Store & LoadBalancerStore, metricStore: any MetricStore = InMemoryMetricStore.make(),
-        settings: Settings = Settings(), targetHealth: any TargetHealthSource = RegistrationTargetHealth(),
-        startedAt: Date = Date()
+        scalingStore: any ScalingStore = InMemoryScalingStore.make(), settings: Settings = Settings(),
+        targetHealth: any TargetHealthSource = RegistrationTargetHealth(),
+        startedAt: Date = Date(), logStore: any LogStore = InMemoryLogStore.make()
     ) {
         let feed = ChangeFeed()
         let presence = AgentPresence(startedAt: startedAt)
@@ -80,6 +90,10 @@ public struct ControlPlane: Sendable {
         self.services = ServiceOperations(store: store, tasks: tasks, feed: feed, loadBalancing: loadBalancing)
         self.targetHealth = targetHealth
         self.cloudWatch = CloudWatchService(store: metricStore)
+        self.logs = LogsService(store: logStore, cloudWatch: cloudWatch)
+        self.autoScaling = ApplicationAutoScalingService(
+            store: scalingStore, ecsStore: store, services: services, cloudWatch: cloudWatch,
+            settings: .init(scalingPeriod: settings.scalingPeriod, names: settings.services.names))
     }
 
     /// The long-running controllers, to run in the process's service group.
@@ -93,8 +107,12 @@ public struct ControlPlane: Sendable {
             ServiceController(
                 store: store, tasks: tasks, feed: feed, settings: settings.services, logger: logger,
                 loadBalancing: loadBalancing, targetHealth: targetHealth),
-            AlarmController(cloudWatch: cloudWatch, names: settings.services.names, logger: logger),
+            AlarmController(
+                cloudWatch: cloudWatch, names: settings.services.names,
+                repeatInterval: TimeInterval(settings.scalingPeriod), logger: logger),
+            ScalingController(scaling: autoScaling, logger: logger),
             MetricRetention(cloudWatch: cloudWatch, logger: logger),
+            LogRetention(logs: logs, logger: logger),
             ECSMetricsPublisher(
                 store: store, usage: taskUsage, cloudWatch: cloudWatch, interval: settings.metricsInterval,
                 logger: logger),

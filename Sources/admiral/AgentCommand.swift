@@ -71,14 +71,16 @@ struct AgentCommand: AsyncParsableCommand {
         // the HTTP client exists, which has to be shut down once created.
         var agents: [(AgentConfiguration, any ContainerRuntime)] = []
         for index in 0..<count {
-            let dataDir = count == 1 ? self.dataDir : (self.dataDir as NSString).appendingPathComponent("instance-\(index)")
+            let dataDir =
+                count == 1 ? self.dataDir : (self.dataDir as NSString).appendingPathComponent("instance-\(index)")
             var configuration = try agent.configuration(
                 endpoint: url, cluster: cluster, dataDir: dataDir, credentials: credentials, region: region,
                 environment: environment, zoneIndex: index)
             if let metricsInterval { configuration.metricsInterval = .seconds(metricsInterval) }
             let runtime: any ContainerRuntime =
                 configuration.runtime == .simulated
-                ? SimulatedRuntime(cpus: max(1, (configuration.cpu ?? 4096) / 1024), memoryMiB: configuration.memory ?? 8192)
+                ? SimulatedRuntime(
+                    cpus: max(1, (configuration.cpu ?? 4096) / 1024), memoryMiB: configuration.memory ?? 8192)
                 : try DockerRuntime(host: configuration.dockerHost, logger: logger)
             agents.append((configuration, runtime))
         }

@@ -41,8 +41,12 @@ struct DevCommand: AsyncParsableCommand {
         }
         let store = try SQLiteStore(path: (serverDir as NSString).appendingPathComponent("admiral.sqlite"))
         let metricStore = try SQLiteMetricStore(path: (serverDir as NSString).appendingPathComponent("metrics.sqlite"))
+        let logStore = try SQLiteLogStore(path: (serverDir as NSString).appendingPathComponent("logs.sqlite"))
+        let scalingStore = try SQLiteScalingStore(
+            path: (serverDir as NSString).appendingPathComponent("autoscaling.sqlite"))
         let (controlPlane, background) = options.makeControlPlane(
-            store: store, metricStore: metricStore, logger: logger)
+            store: store, metricStore: metricStore, scalingStore: scalingStore, logger: logger,
+            logStore: logStore)
         let options = self.options
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = buildServer(
@@ -100,6 +104,8 @@ struct DevCommand: AsyncParsableCommand {
         try await httpClient.shutdown()
         try store.close()
         try metricStore.close()
+        try scalingStore.close()
+        try logStore.close()
         logger.info("admiral dev stopped")
     }
 }

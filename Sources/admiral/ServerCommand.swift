@@ -27,8 +27,12 @@ struct ServerCommand: AsyncParsableCommand {
         let (principals, generated) = try options.loadPrincipals(dataDir: dataDir)
         let store = try SQLiteStore(path: (dataDir as NSString).appendingPathComponent("admiral.sqlite"))
         let metricStore = try SQLiteMetricStore(path: (dataDir as NSString).appendingPathComponent("metrics.sqlite"))
+        let logStore = try SQLiteLogStore(path: (dataDir as NSString).appendingPathComponent("logs.sqlite"))
+        let scalingStore = try SQLiteScalingStore(
+            path: (dataDir as NSString).appendingPathComponent("autoscaling.sqlite"))
         let (controlPlane, background) = options.makeControlPlane(
-            store: store, metricStore: metricStore, logger: logger)
+            store: store, metricStore: metricStore, scalingStore: scalingStore, logger: logger,
+            logStore: logStore)
         let options = self.options
         let app = buildServer(
             configuration: APIConfiguration(accountId: options.accountId, principals: principals),
@@ -46,6 +50,8 @@ struct ServerCommand: AsyncParsableCommand {
         try await group.run()
         try store.close()
         try metricStore.close()
+        try scalingStore.close()
+        try logStore.close()
         logger.info("admiral server stopped")
     }
 }

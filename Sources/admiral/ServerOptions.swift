@@ -36,6 +36,13 @@ struct ServerOptions: ParsableArguments {
     var loadBalancerAddress: String?
 
     @Option(
+        help: """
+            The period, in seconds, of the alarms target tracking policies create, and how often a scaling action \
+            runs again while its alarm stays in ALARM (AWS: 60; shorter for tests and demos).
+            """)
+    var scalingPeriod: Int = 60
+
+    @Option(
         help: ArgumentHelp(
             "Serve GET /metrics in Prometheus's text format on 127.0.0.1 at this port (off by default).",
             valueName: "port"))
@@ -78,6 +85,7 @@ struct ServerOptions: ParsableArguments {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        guard scalingPeriod >= 1 else { throw ValidationError("--scaling-period must be at least 1 second.") }
         if let prometheusPort, !(0...65535).contains(prometheusPort) {
             throw ValidationError("--prometheus-port must be between 0 and 65535.")
         }
@@ -123,19 +131,22 @@ struct ServerOptions: ParsableArguments {
             loadBalancerAddressing: loadBalancerAddress.map(LoadBalancerAddressing.shared) ?? .loopbackPerLoadBalancer,
             services: ServiceController.Settings(
                 settlingTime: serviceHealthyAfter, names: ECSNames(region: region, accountId: accountId)),
-            metricsInterval: .seconds(metricsInterval))
+            metricsInterval: .seconds(metricsInterval), scalingPeriod: scalingPeriod)
     }
 
     /// The control plane over `store`, with the load balancer data plane whose health
     /// checks it reads, and the long-running services besides the API: the data plane,
     /// the bridge that keeps it configured, and the controllers.
-    func makeControlPlane(store: SQLiteStore, metricStore: SQLiteMetricStore, logger: Logger)
+    func makeControlPlane(
+        store: SQLiteStore, metricStore: SQLiteMetricStore, scalingStore: SQLiteScalingStore, logger: Logger,
+        logStore: SQLiteLogStore
+    )
         -> (ControlPlane, [any Service])
     {
         let dataPlane = LoadBalancerDataPlane(logger: logger)
         let controlPlane = ControlPlane(
-            store: store, metricStore: metricStore, settings: controlPlaneSettings,
-            targetHealth: DataPlaneTargetHealth(dataPlane: dataPlane))
+            store: store, metricStore: metricStore, scalingStore: scalingStore, settings: controlPlaneSettings,
+            targetHealth: DataPlaneTargetHealth(dataPlane: dataPlane), logStore: logStore)
         let bridge = LoadBalancerBridge(
             controlPlane: controlPlane, dataPlane: dataPlane, region: region, accountId: accountId, logger: logger)
         let loadBalancerMetrics = LoadBalancerMetricsPublisher(

@@ -19,11 +19,14 @@ public struct AWSEndpoint: HTTPResponder {
     let agent: AgentHandler
     let elbv2: ELBv2Handler
     let cloudWatch: CloudWatchHandler
+    let logs: LogsHandler
+    let autoScaling: ApplicationAutoScalingHandler
     let logger: Logger
 
     static let requestIdHeader = headerName("x-amzn-RequestId")
     static let targetHeader = headerName("X-Amz-Target")
     static let queryErrorHeader = headerName("x-amzn-query-error")
+    static let logOrdinalHeader = headerName(Logs.ordinalHeader)
 
     static func headerName(_ name: String) -> HTTPField.Name {
         guard let field = HTTPField.Name(name) else { preconditionFailure("'\(name)' is a valid header name") }
@@ -32,7 +35,8 @@ public struct AWSEndpoint: HTTPResponder {
 
     init(
         configuration: APIConfiguration, ecs: ECSHandler, agent: AgentHandler, elbv2: ELBv2Handler,
-        cloudWatch: CloudWatchHandler, logger: Logger
+        cloudWatch: CloudWatchHandler, autoScaling: ApplicationAutoScalingHandler, logger: Logger,
+        logs: LogsHandler
     ) {
         self.configuration = configuration
         let byKey = Dictionary(
@@ -46,6 +50,8 @@ public struct AWSEndpoint: HTTPResponder {
         self.agent = agent
         self.elbv2 = elbv2
         self.cloudWatch = cloudWatch
+        self.logs = logs
+        self.autoScaling = autoScaling
         self.logger = logger
     }
 
@@ -120,6 +126,30 @@ public struct AWSEndpoint: HTTPResponder {
                     "request handled",
                     metadata: ["request.id": .string(requestId), "operation": .string(query.action)])
                 return Self.response(status: .ok, contentType: "text/xml", body: output, requestId: requestId)
+            case ApplicationAutoScaling.signingName:
+                let target = try AWSJSONTarget(header: request.headers[Self.targetHeader])
+                guard target.servicePrefix == ApplicationAutoScaling.targetPrefix else {
+                    throw AWSWireError.unknownOperation(request.headers[Self.targetHeader])
+                }
+                labels.operation = target.operation
+                let output = try await autoScaling.handle(
+                    operation: target.operation, body: bytes, context: requestContext)
+                logger.debug(
+                    "request handled",
+                    metadata: ["request.id": .string(requestId), "operation": .string(target.operation)])
+                return Self.response(
+                    status: .ok, contentType: AWSJSONVersion.v1_1.contentType, body: output, requestId: requestId)
+            case Logs.signingName:
+                let target = try AWSJSONTarget(header: request.headers[Self.targetHeader])
+                guard target.servicePrefix == Logs.targetPrefix else {
+                    throw AWSWireError.unknownOperation(request.headers[Self.targetHeader])
+                }
+                labels.operation = target.operation
+                let ordinal = request.headers[Self.logOrdinalHeader].flatMap { Int64($0) }
+                let output = try await logs.handle(
+                    operation: target.operation, body: bytes, context: requestContext, ordinal: ordinal)
+                return Self.response(
+                    status: .ok, contentType: AWSJSONVersion.v1_1.contentType, body: output, requestId: requestId)
             case CloudWatch.signingName:
                 let wire: CloudWatchHandler.Wire
                 let action: String
@@ -158,7 +188,7 @@ public struct AWSEndpoint: HTTPResponder {
                     code: "UnknownOperationException",
                     message:
                         "Admiral does not serve the '\(identity.service)' service yet; sign requests for 'ecs', "
-                        + "'elasticloadbalancing' or 'monitoring'.")
+                        + "'elasticloadbalancing', 'monitoring', 'logs' or 'application-autoscaling'.")
             }
         } catch is CancellationError {
             // The client went away (a poll whose agent closed its connection).

@@ -10,6 +10,8 @@ import NIOHTTP1
 public struct ControlPlaneClient: Sendable {
     let endpoint: URL
     let signer: SigV4Signer
+    /// Signs CloudWatch Logs calls (the `logs` service).
+    let logsSigner: SigV4Signer
     let httpClient: HTTPClient
 
     /// How long an ordinary call may take.
@@ -25,6 +27,9 @@ public struct ControlPlaneClient: Sendable {
         self.endpoint = endpoint
         self.signer = SigV4Signer(
             accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, region: region, service: ECS.signingName,
+            sessionToken: sessionToken)
+        self.logsSigner = SigV4Signer(
+            accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, region: region, service: Logs.signingName,
             sessionToken: sessionToken)
         self.httpClient = httpClient
     }
@@ -74,23 +79,44 @@ public struct ControlPlaneClient: Sendable {
         try await call(AgentProtocol.targetPrefix, AgentProtocol.usageOperation, request)
     }
 
+    // MARK: CloudWatch Logs operations
+
+    /// PutLogEvents, with the ordinal of the batch's first event, so that the server
+    /// stores a resent batch once.
+    public func putLogEvents(_ request: Logs.PutLogEventsRequest, ordinal: Int64) async throws
+        -> Logs.PutLogEventsResponse
+    {
+        try await call(
+            Logs.targetPrefix, "PutLogEvents", request, signer: logsSigner,
+            extraHeaders: [(Logs.ordinalHeader, String(ordinal))])
+    }
+
+    public func createLogGroup(_ request: Logs.CreateLogGroupRequest) async throws -> Logs.EmptyOutput {
+        try await call(Logs.targetPrefix, "CreateLogGroup", request, signer: logsSigner)
+    }
+
+    public func createLogStream(_ request: Logs.CreateLogStreamRequest) async throws -> Logs.EmptyOutput {
+        try await call(Logs.targetPrefix, "CreateLogStream", request, signer: logsSigner)
+    }
+
     // MARK: The call
 
     func call<Input: Encodable, Output: Decodable>(
         _ prefix: String, _ operation: String, _ input: Input, timeout: TimeAmount = callTimeout,
-        closeConnection: Bool = false
+        closeConnection: Bool = false, signer: SigV4Signer? = nil, extraHeaders: [(String, String)] = []
     ) async throws -> Output {
         let body = Array(try ECS.makeEncoder().encode(input))
         let target = "\(prefix).\(operation)"
         let contentType = AWSJSONVersion.v1_1.contentType
-        let signed = signer.sign(
+        let signed = (signer ?? self.signer).sign(
             method: "POST", url: endpoint,
-            headers: [("Content-Type", contentType), ("X-Amz-Target", target)], body: body)
+            headers: [("Content-Type", contentType), ("X-Amz-Target", target)] + extraHeaders, body: body)
         var request = HTTPClientRequest(url: endpoint.absoluteString)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: contentType)
         request.headers.add(name: "X-Amz-Target", value: target)
         if closeConnection { request.headers.add(name: "Connection", value: "close") }
+        for (name, value) in extraHeaders { request.headers.add(name: name, value: value) }
         for (name, value) in signed { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
         let response: HTTPClientResponse

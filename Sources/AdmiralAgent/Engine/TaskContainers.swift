@@ -15,6 +15,8 @@ public struct TaskContainers: Sendable {
         /// The container instance id of the agent that owns the container, so agents
         /// sharing one Docker daemon each adopt only their own.
         public static let containerInstance = "admiral.container-instance"
+        /// The awslogs options of a container whose output the agent ships (JSON).
+        public static let awslogs = "admiral.awslogs"
     }
 
     /// ECS's health check defaults (seconds, and retries).
@@ -61,6 +63,13 @@ public struct TaskContainers: Sendable {
         labels[Label.family] = task.family
         labels[Label.revision] = String(task.revision)
         labels[Label.containerInstance] = instanceId
+        let awslogs = definition.logConfiguration.flatMap { $0.logDriver == .awslogs ? $0.options ?? [:] : nil }
+        if let awslogs {
+            // Docker keeps the output in its json-file log (so `docker logs` works on the
+            // host); the agent follows it and ships it (AWSLogsShipper).
+            labels[Label.awslogs] = try AWSLogsOptions(options: awslogs, containerName: name, taskArn: task.taskArn)
+                .label()
+        }
         let ports = (definition.portMappings ?? []).compactMap { mapping -> ContainerSpec.Port? in
             guard let containerPort = mapping.containerPort else { return nil }
             let fixed = mapping.hostPort.flatMap { $0 == 0 ? nil : $0 }
@@ -105,8 +114,9 @@ public struct TaskContainers: Sendable {
                     retries: check.retries ?? Self.healthCheckDefaults.retries,
                     startPeriod: check.startPeriod ?? Self.healthCheckDefaults.startPeriod)
             },
-            stopTimeoutSeconds: stopTimeout(of: definition), logDriver: definition.logConfiguration?.logDriver.rawValue,
-            logOptions: definition.logConfiguration?.options ?? [:])
+            stopTimeoutSeconds: stopTimeout(of: definition),
+            logDriver: awslogs != nil ? "json-file" : definition.logConfiguration?.logDriver.rawValue,
+            logOptions: awslogs != nil ? [:] : definition.logConfiguration?.options ?? [:])
     }
 
     /// SIGTERM to SIGKILL for a container.

@@ -14,7 +14,7 @@ public struct DockerRuntime: ContainerRuntime {
     let knownImages = KnownImages()
 
     /// The log drivers Docker Engine ships with that Admiral's tasks may use.
-    static let loggingDrivers = ["json-file", "syslog", "journald", "gelf", "fluentd", "none"]
+    static let loggingDrivers = ["json-file", "syslog", "journald", "gelf", "fluentd", "none", "awslogs"]
 
     /// The HTTP client for Docker: no read timeout, since the event stream may stay
     /// silent for hours; every other call has its own deadline (`DockerTimeouts`).

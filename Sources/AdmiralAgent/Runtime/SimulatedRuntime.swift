@@ -85,7 +85,7 @@ public final class SimulatedRuntime: ContainerRuntime {
     public init(cpus: Int = 4, memoryMiB: Int = 8192) {
         self.host = RuntimeHost(
             cpus: cpus, memoryMiB: memoryMiB, architecture: "x86_64", version: "simulated", apiVersion: "1.41",
-            loggingDrivers: DockerRuntime.loggingDrivers)
+            loggingDrivers: DockerRuntime.loggingDrivers.filter { $0 != "awslogs" })
     }
 
     // MARK: Test controls

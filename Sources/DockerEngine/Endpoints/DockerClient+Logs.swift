@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 
@@ -15,5 +16,117 @@ extension DockerClient {
         )
         let (_, body) = try await send(.GET, path, timeout: DockerTimeouts.logs, maxBytes: maxBytes)
         return LogDemultiplexer.split(body)
+    }
+}
+
+extension DockerClient {
+    /// Follows a container's stdout and stderr from its first line, with Docker's
+    /// timestamps, until the container stops (the sequence then ends after its last line)
+    /// or the task iterating it is cancelled. Works for `json-file` and `local` logs and
+    /// containers without a TTY.
+    public func followLogs(_ id: String) async throws -> DockerLogStream {
+        let path = containerPath(
+            id, "/logs",
+            query: [("stdout", "true"), ("stderr", "true"), ("follow", "true"), ("timestamps", "true")])
+        let response = try await stream(.GET, path, deadline: .distantFuture)
+        guard response.status == .ok else {
+            let body = try? await response.body.collect(upTo: 64 * 1024)
+            let text = body.map { String(buffer: $0) } ?? ""
+            throw DockerError(.invalidResponse, "logs of \(id): HTTP \(response.status.code) \(text)")
+        }
+        return DockerLogStream(body: response.body)
+    }
+}
+
+/// One line a container wrote, as Docker's logs API gives it.
+public struct DockerLogLine: Sendable, Hashable {
+    /// 1 for stdout, 2 for stderr.
+    public var stream: UInt8
+    /// Docker's RFC 3339 timestamp with nanoseconds, as written.
+    public var timestamp: String
+    /// The line, without its newline.
+    public var text: String
+}
+
+/// A container's log lines, decoded from the logs API's multiplexed frames; long lines
+/// that Docker split into partial frames are joined again.
+public struct DockerLogStream: AsyncSequence, Sendable {
+    /// One line.
+    public typealias Element = DockerLogLine
+
+    private let body: HTTPClientResponse.Body
+
+    init(body: HTTPClientResponse.Body) {
+        self.body = body
+    }
+
+    /// Starts reading lines.
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(chunks: body.makeAsyncIterator())
+    }
+
+    /// Reads lines one by one.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        private var chunks: HTTPClientResponse.Body.AsyncIterator
+        private var buffer = ByteBuffer()
+        private var partial: [UInt8: DockerLogLine] = [:]
+        private var finished = false
+
+        init(chunks: HTTPClientResponse.Body.AsyncIterator) {
+            self.chunks = chunks
+        }
+
+        /// The next line, or nil when the container stopped and every line was read.
+        public mutating func next() async throws -> DockerLogLine? {
+            while true {
+                if let line = nextFrameLine() { return line }
+                if finished {
+                    if let (key, line) = partial.first {
+                        partial[key] = nil
+                        return line
+                    }
+                    return nil
+                }
+                let chunk: ByteBuffer?
+                do {
+                    chunk = try await chunks.next()
+                } catch {
+                    throw DockerClient.translate(error, path: "/logs")
+                }
+                guard var chunk else {
+                    finished = true
+                    continue
+                }
+                buffer.writeBuffer(&chunk)
+            }
+        }
+
+        /// The next complete line in the frames read so far.
+        mutating func nextFrameLine() -> DockerLogLine? {
+            while buffer.readableBytes >= 8,
+                let header = buffer.getBytes(at: buffer.readerIndex, length: 8)
+            {
+                let length = Int(header[4]) << 24 | Int(header[5]) << 16 | Int(header[6]) << 8 | Int(header[7])
+                guard buffer.readableBytes >= 8 + length else { return nil }
+                buffer.moveReaderIndex(forwardBy: 8)
+                let payload = buffer.readString(length: length) ?? ""
+                if buffer.readableBytes == 0 { buffer.clear() }
+                let stream = header[0]
+                var text = Substring(payload)
+                var timestamp = ""
+                if let space = text.firstIndex(of: " ") {
+                    timestamp = String(text[..<space])
+                    text = text[text.index(after: space)...]
+                }
+                let complete = text.hasSuffix("\n")
+                if complete { text = text.dropLast() }
+                var line =
+                    partial.removeValue(forKey: stream) ?? DockerLogLine(stream: stream, timestamp: timestamp, text: "")
+                line.text += text
+                if complete { return line }
+                partial[stream] = line
+            }
+            return nil
+        }
     }
 }
