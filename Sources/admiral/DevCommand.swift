@@ -39,14 +39,8 @@ struct DevCommand: AsyncParsableCommand {
         guard let principal = principals.first else {
             throw ValidationError("The credentials name no principal for the agent to use.")
         }
-        let store = try SQLiteStore(path: (serverDir as NSString).appendingPathComponent("admiral.sqlite"))
-        let metricStore = try SQLiteMetricStore(path: (serverDir as NSString).appendingPathComponent("metrics.sqlite"))
-        let logStore = try SQLiteLogStore(path: (serverDir as NSString).appendingPathComponent("logs.sqlite"))
-        let scalingStore = try SQLiteScalingStore(
-            path: (serverDir as NSString).appendingPathComponent("autoscaling.sqlite"))
-        let (controlPlane, background) = options.makeControlPlane(
-            store: store, metricStore: metricStore, scalingStore: scalingStore, logger: logger,
-            logStore: logStore)
+        let stores = try ServerStores(folder: serverDir)
+        let (controlPlane, background) = options.makeControlPlane(stores: stores, logger: logger)
         let options = self.options
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = buildServer(
@@ -102,10 +96,7 @@ struct DevCommand: AsyncParsableCommand {
             throw error
         }
         try await httpClient.shutdown()
-        try store.close()
-        try metricStore.close()
-        try scalingStore.close()
-        try logStore.close()
+        try stores.close()
         logger.info("admiral dev stopped")
     }
 }

@@ -25,14 +25,8 @@ struct ServerCommand: AsyncParsableCommand {
         options.installExecutor(logger: logger)
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let (principals, generated) = try options.loadPrincipals(dataDir: dataDir)
-        let store = try SQLiteStore(path: (dataDir as NSString).appendingPathComponent("admiral.sqlite"))
-        let metricStore = try SQLiteMetricStore(path: (dataDir as NSString).appendingPathComponent("metrics.sqlite"))
-        let logStore = try SQLiteLogStore(path: (dataDir as NSString).appendingPathComponent("logs.sqlite"))
-        let scalingStore = try SQLiteScalingStore(
-            path: (dataDir as NSString).appendingPathComponent("autoscaling.sqlite"))
-        let (controlPlane, background) = options.makeControlPlane(
-            store: store, metricStore: metricStore, scalingStore: scalingStore, logger: logger,
-            logStore: logStore)
+        let stores = try ServerStores(folder: dataDir)
+        let (controlPlane, background) = options.makeControlPlane(stores: stores, logger: logger)
         let options = self.options
         let app = buildServer(
             configuration: APIConfiguration(accountId: options.accountId, principals: principals),
@@ -48,10 +42,7 @@ struct ServerCommand: AsyncParsableCommand {
                 services: [app] + background,
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-        try store.close()
-        try metricStore.close()
-        try scalingStore.close()
-        try logStore.close()
+        try stores.close()
         logger.info("admiral server stopped")
     }
 }

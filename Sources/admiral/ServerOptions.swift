@@ -137,16 +137,12 @@ struct ServerOptions: ParsableArguments {
     /// The control plane over `store`, with the load balancer data plane whose health
     /// checks it reads, and the long-running services besides the API: the data plane,
     /// the bridge that keeps it configured, and the controllers.
-    func makeControlPlane(
-        store: SQLiteStore, metricStore: SQLiteMetricStore, scalingStore: SQLiteScalingStore, logger: Logger,
-        logStore: SQLiteLogStore
-    )
-        -> (ControlPlane, [any Service])
-    {
+    func makeControlPlane(stores: ServerStores, logger: Logger) -> (ControlPlane, [any Service]) {
         let dataPlane = LoadBalancerDataPlane(logger: logger)
         let controlPlane = ControlPlane(
-            store: store, metricStore: metricStore, scalingStore: scalingStore, settings: controlPlaneSettings,
-            targetHealth: DataPlaneTargetHealth(dataPlane: dataPlane), logStore: logStore)
+            store: stores.main, metricStore: stores.metrics, scalingStore: stores.scaling,
+            settings: controlPlaneSettings,
+            targetHealth: DataPlaneTargetHealth(dataPlane: dataPlane), logStore: stores.logs)
         let bridge = LoadBalancerBridge(
             controlPlane: controlPlane, dataPlane: dataPlane, region: region, accountId: accountId, logger: logger)
         let loadBalancerMetrics = LoadBalancerMetricsPublisher(

@@ -20,11 +20,7 @@ public final class SQLiteScalingStore: ScalingStore {
 
     /// Opens (creating when needed) the database at `path`.
     public convenience init(path: String) throws {
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-        configuration.busyMode = .timeout(10)
-        configuration.label = "admiral-autoscaling"
-        try self.init(writer: try DatabasePool(path: path, configuration: configuration))
+        try self.init(writer: try SideDatabase.open(path: path, label: "admiral-autoscaling"))
     }
 
     /// A store in memory, for tests and for control planes built without a data folder.

@@ -18,13 +18,7 @@ public final class SQLiteMetricStore: MetricStore {
 
     /// Opens (creating and migrating when needed) the database at `path`.
     public convenience init(path: String) throws {
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
-        configuration.busyMode = .timeout(10)
-        configuration.label = "admiral-metrics"
-        try self.init(writer: try DatabasePool(path: path, configuration: configuration))
+        try self.init(writer: try SideDatabase.open(path: path, label: "admiral-metrics"))
     }
 
     /// A store in memory, for tests and for servers started without a data folder.
