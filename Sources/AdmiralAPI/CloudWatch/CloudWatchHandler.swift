@@ -18,6 +18,8 @@ struct CloudWatchHandler: Sendable {
         @Sendable (_ wire: Wire, _ context: RequestContext, _ requestId: String) async throws -> [UInt8]
 
     let operations: [String: Operation]
+    /// PutMetricData calls decoded and stored at once (see ``IngestionGate``).
+    let ingestion = IngestionGate(width: IngestionGate.machineWidth)
 
     static let queryDecoder = QueryDecoder(keyStrategy: .useDefaultKeys)
     static let queryEncoder = QueryResponseEncoder(namespace: CloudWatch.xmlNamespace)
@@ -101,6 +103,9 @@ struct CloudWatchHandler: Sendable {
             }
             throw AWSWireError(
                 code: "InvalidAction", message: "The action \(action) is not valid for this web service.")
+        }
+        if action == "PutMetricData" {
+            return try await ingestion.admitted { try await operation(wire, context, requestId) }
         }
         return try await operation(wire, context, requestId)
     }

@@ -76,22 +76,59 @@ public struct AlarmController: Service {
         defer { if wrote { passState.alarms = nil } }
         var states: [String: CloudWatch.StateValue] = [:]
         var present: Set<String> = []
+        var due: [(alarm: AlarmRecord, metricAlarm: CloudWatch.MetricAlarm, period: Int)] = []
         for alarm in alarms {
             present.insert(alarm.name)
-            guard alarm.kind == .metric, let metricAlarm = alarm.metricAlarm else {
-                states[alarm.name] = alarm.state
-                continue
-            }
+            states[alarm.name] = alarm.state
+            guard alarm.kind == .metric, let metricAlarm = alarm.metricAlarm else { continue }
             let period = cloudWatch.alarmPeriod(metricAlarm)
-            if let entry = schedule[alarm.name], entry.version == alarm.version, entry.next > now {
-                states[alarm.name] = alarm.state
-                continue
-            }
+            if let entry = schedule[alarm.name], entry.version == alarm.version, entry.next > now { continue }
             schedule[alarm.name] = (alarm.version, AlarmSchedule.nextEvaluation(after: now, period: period))
-            let state = try await evaluate(alarm, metricAlarm, period: period, now: now)
-            evaluated += 1
-            if state != alarm.state { wrote = true }
-            states[alarm.name] = state
+            due.append((alarm, metricAlarm, period))
+        }
+        evaluated = due.count
+        // Alarms on one metric read their datapoints in one batch; metric math per alarm.
+        let single = due.filter { $0.metricAlarm.metrics == nil }
+        var prefetched: [MetricIdentity: [StoredDatapoint]] = [:]
+        if !single.isEmpty {
+            let earliest =
+                single.map { entry in
+                    now.addingTimeInterval(
+                        -Double(entry.period)
+                            * Double(
+                                MetricAlarmEvaluator.evaluationRangePeriods(
+                                    evaluationPeriods: entry.metricAlarm.evaluationPeriods ?? 1) + 1))
+                }.min() ?? now
+            prefetched = try await cloudWatch.store.datapoints(
+                of: single.compactMap { Self.metric(of: $0.metricAlarm) }, from: earliest, to: now)
+        }
+        var transitions: [CloudWatchService.Transition] = []
+        for entry in due {
+            let series: [Date: (value: Double, sampleCount: Double?)]
+            let starts = Self.periodStarts(entry.metricAlarm, period: entry.period, now: now)
+            guard let first = starts.first, let last = starts.last else { continue }
+            let end = last.addingTimeInterval(TimeInterval(entry.period))
+            if entry.metricAlarm.metrics == nil {
+                series = cloudWatch.alarmSeries(
+                    entry.metricAlarm, stored: Self.metric(of: entry.metricAlarm).flatMap { prefetched[$0] } ?? [],
+                    start: first, end: end, period: entry.period)
+            } else {
+                series = try await cloudWatch.alarmSeries(
+                    entry.metricAlarm, start: first, end: end, period: entry.period, now: now)
+            }
+            guard
+                let (state, reason, data) = Self.decide(
+                    entry.alarm, entry.metricAlarm, period: entry.period, starts: starts, series: series, now: now),
+                let transition = cloudWatch.prepareTransition(
+                    entry.alarm, to: state, reason: reason, reasonData: data, now: now)
+            else { continue }
+            transitions.append(transition)
+        }
+        let changed = try await cloudWatch.apply(
+            transitions, now: now, region: names.region, accountId: names.accountId)
+        if !changed.isEmpty { wrote = true }
+        for transition in transitions where changed.contains(transition.alarm.name) {
+            states[transition.alarm.name] = transition.state
         }
         schedule = schedule.filter { present.contains($0.key) }
         for alarm in alarms where alarm.kind == .composite {
@@ -132,7 +169,7 @@ public struct AlarmController: Service {
         if evaluated > 0 {
             let elapsed = passStarted.duration(to: .now).components
             let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-            logger.info(
+            logger.debug(
                 "alarm pass",
                 metadata: [
                     "alarms": "\(evaluated)", "started": "\(String(format: "%.3f", now.timeIntervalSince1970))",
@@ -141,28 +178,37 @@ public struct AlarmController: Service {
         }
     }
 
-    /// Evaluates one metric alarm over its evaluation range; returns its state after.
-    func evaluate(_ alarm: AlarmRecord, _ metricAlarm: CloudWatch.MetricAlarm, period: Int, now: Date) async throws
-        -> CloudWatch.StateValue?
-    {
-        let evaluationPeriods = metricAlarm.evaluationPeriods ?? 1
-        let starts = AlarmSchedule.periodStarts(
+    /// The metric of an alarm on one metric.
+    static func metric(of alarm: CloudWatch.MetricAlarm) -> MetricIdentity? {
+        guard let namespace = alarm.namespace, let name = alarm.metricName else { return nil }
+        return MetricIdentity(namespace: namespace, name: name, dimensions: alarm.dimensions ?? [])
+    }
+
+    /// The starts of the periods an alarm evaluates at `now`: its evaluation range.
+    static func periodStarts(_ alarm: CloudWatch.MetricAlarm, period: Int, now: Date) -> [Date] {
+        AlarmSchedule.periodStarts(
             at: now, period: period,
-            periods: MetricAlarmEvaluator.evaluationRangePeriods(evaluationPeriods: evaluationPeriods))
-        guard let first = starts.first, let last = starts.last else { return alarm.state }
-        let end = last.addingTimeInterval(TimeInterval(period))
-        let series = try await cloudWatch.alarmSeries(metricAlarm, start: first, end: end, period: period, now: now)
+            periods: MetricAlarmEvaluator.evaluationRangePeriods(evaluationPeriods: alarm.evaluationPeriods ?? 1))
+    }
+
+    /// The alarm's new state, reason and reason data from its datapoints, or nil when it
+    /// stays as it is.
+    static func decide(
+        _ alarm: AlarmRecord, _ metricAlarm: CloudWatch.MetricAlarm, period: Int, starts: [Date],
+        series: [Date: (value: Double, sampleCount: Double?)], now: Date
+    ) -> (CloudWatch.StateValue, String, String?)? {
         let datapoints = starts.map { start in
             series[start].map { AlarmDatapoint(timestamp: start, value: $0.value, sampleCount: $0.sampleCount) }
                 ?? .missing(at: start)
         }
         guard let comparison = metricAlarm.comparisonOperator.flatMap({ AlarmComparison(rawValue: $0.rawValue) }),
             let threshold = metricAlarm.threshold
-        else { return alarm.state }
+        else { return nil }
         let current = AlarmStateValue(rawValue: (alarm.state ?? .insufficientData).rawValue) ?? .insufficientData
         let evaluation = MetricAlarmEvaluator.evaluate(
             MetricAlarmEvaluator.Input(
-                threshold: threshold, comparison: comparison, period: period, evaluationPeriods: evaluationPeriods,
+                threshold: threshold, comparison: comparison, period: period,
+                evaluationPeriods: metricAlarm.evaluationPeriods ?? 1,
                 datapointsToAlarm: metricAlarm.datapointsToAlarm,
                 treatMissingData: TreatMissingData.effective(
                     metricAlarm.treatMissingData.flatMap(TreatMissingData.init(rawValue:)),
@@ -170,12 +216,9 @@ public struct AlarmController: Service {
                 statistic: metricAlarm.statistic?.rawValue ?? metricAlarm.extendedStatistic,
                 unit: metricAlarm.unit?.rawValue, currentState: current, now: now, datapoints: datapoints))
         guard evaluation.stateChanged, let state = CloudWatch.StateValue(rawValue: evaluation.newState.rawValue) else {
-            return alarm.state
+            return nil
         }
-        let changed = try await cloudWatch.transition(
-            alarm, to: state, reason: evaluation.stateReason ?? "", reasonData: evaluation.stateReasonData, now: now,
-            region: names.region, accountId: names.accountId)
-        return changed ? state : alarm.state
+        return (state, evaluation.stateReason ?? "", evaluation.stateReasonData)
     }
 }
 
@@ -186,6 +229,23 @@ extension CloudWatchService {
         let returned = alarm.metrics?.first { $0.returnData ?? true }
         return returned?.metricStat?.period ?? returned?.period
             ?? alarm.metrics?.compactMap({ $0.metricStat?.period }).max() ?? 60
+    }
+
+    /// An alarm-on-one-metric's statistic per period start over `[start, end)`, from
+    /// datapoints read beforehand.
+    func alarmSeries(
+        _ alarm: CloudWatch.MetricAlarm, stored: [StoredDatapoint], start: Date, end: Date, period: Int
+    ) -> [Date: (value: Double, sampleCount: Double?)] {
+        guard let stat = Stat(alarm.statistic?.rawValue ?? alarm.extendedStatistic ?? "") else { return [:] }
+        let unit = alarm.unit?.rawValue
+        let rows = stored.filter { $0.timestamp >= start && $0.timestamp < end && (unit == nil || $0.unit == unit) }
+        var series: [Date: (value: Double, sampleCount: Double?)] = [:]
+        for bucket in Self.buckets(rows, start: start, end: end, period: period) {
+            if let value = stat.value(of: bucket.aggregate) {
+                series[bucket.timestamp] = (value, bucket.aggregate.sampleCount)
+            }
+        }
+        return series
     }
 
     /// The alarm's statistic (or expression result) per period start over `[start, end)`.

@@ -3,17 +3,22 @@ import AdmiralStore
 import Foundation
 
 extension CloudWatchService {
-    /// Moves an alarm to `state`: writes the state and a StateUpdate history item (unless
-    /// the alarm changed in between), then invokes the new state's actions when they are
-    /// enabled, recording each outcome. Returns whether the state changed.
-    func transition(
-        _ alarm: AlarmRecord, to state: CloudWatch.StateValue, reason: String, reasonData: String?, now: Date,
-        region: String, accountId: String
-    ) async throws -> Bool {
+    /// A state change ready to be written: the alarm as it will be and its history item.
+    struct Transition {
+        var alarm: AlarmRecord
+        var history: AlarmHistoryRecord
+        var state: CloudWatch.StateValue
+        var reason: String
+    }
+
+    /// The change of `alarm` to `state`, or nil when it is in that state already.
+    func prepareTransition(
+        _ alarm: AlarmRecord, to state: CloudWatch.StateValue, reason: String, reasonData: String?, now: Date
+    ) -> Transition? {
         let old = alarm.state ?? .insufficientData
         let oldReason = alarm.metricAlarm?.stateReason ?? alarm.compositeAlarm?.stateReason ?? ""
         let oldReasonData = alarm.metricAlarm?.stateReasonData ?? alarm.compositeAlarm?.stateReasonData
-        guard old != state else { return false }
+        guard old != state else { return nil }
         var updated = alarm
         if updated.metricAlarm != nil {
             updated.metricAlarm?.stateValue = state
@@ -35,17 +40,41 @@ extension CloudWatchService {
                 historySummary: AlarmHistoryText.stateUpdateSummary(from: old, to: state),
                 historyData: AlarmHistoryText.stateUpdateData(
                     old: (old, oldReason, oldReasonData), new: (state, reason, reasonData))))
-        let actions = updated.actions(for: state)
-        if updated.actionsEnabled && !actions.isEmpty {
+        if updated.actionsEnabled && !updated.actions(for: state).isEmpty {
             updated.actionsInvokedAt = now
         }
-        guard try await store.updateAlarmState(updated, history: [history]) else { return false }
+        return Transition(alarm: updated, history: history, state: state, reason: reason)
+    }
+
+    /// Writes state changes in one transaction (each only if its alarm was not changed in
+    /// between), then invokes the new states' actions where they are enabled, recording
+    /// each outcome. Returns the names of the alarms that changed.
+    func apply(_ transitions: [Transition], now: Date, region: String, accountId: String) async throws -> Set<String> {
+        guard !transitions.isEmpty else { return [] }
+        let written = try await store.updateAlarmStates(transitions.map { ($0.alarm, [$0.history]) })
         alarmChanges.raise()
-        if updated.actionsEnabled && !actions.isEmpty {
-            await invoke(
-                actions, of: updated, state: state, reason: reason, now: now, region: region, accountId: accountId)
+        var changed: Set<String> = []
+        for (transition, ok) in zip(transitions, written) where ok {
+            changed.insert(transition.alarm.name)
+            let actions = transition.alarm.actions(for: transition.state)
+            if transition.alarm.actionsEnabled && !actions.isEmpty {
+                await invoke(
+                    actions, of: transition.alarm, state: transition.state, reason: transition.reason, now: now,
+                    region: region, accountId: accountId)
+            }
         }
-        return true
+        return changed
+    }
+
+    /// Moves one alarm to `state` (see ``apply(_:now:region:accountId:)``); returns whether
+    /// its state changed.
+    func transition(
+        _ alarm: AlarmRecord, to state: CloudWatch.StateValue, reason: String, reasonData: String?, now: Date,
+        region: String, accountId: String
+    ) async throws -> Bool {
+        guard let transition = prepareTransition(alarm, to: state, reason: reason, reasonData: reasonData, now: now)
+        else { return false }
+        return try await !apply([transition], now: now, region: region, accountId: accountId).isEmpty
     }
 
     /// Invokes actions and records each outcome in the alarm's history.

@@ -95,6 +95,12 @@ public protocol MetricStore: Sendable {
     /// configuration is still the one evaluated (`alarm.version`), with history items.
     /// Returns false when the alarm changed or went away in between.
     func updateAlarmState(_ alarm: AlarmRecord, history: [AlarmHistoryRecord]) async throws -> Bool
+    /// ``updateAlarmState(_:history:)`` for many alarms in one transaction; returns, in
+    /// order, whether each was written.
+    func updateAlarmStates(_ updates: [(AlarmRecord, [AlarmHistoryRecord])]) async throws -> [Bool]
+    /// The stored buckets of each metric in `[start, end)`, in one read.
+    func datapoints(of metrics: [MetricIdentity], from start: Date, to end: Date) async throws
+        -> [MetricIdentity: [StoredDatapoint]]
     /// Deletes the alarms; returns the names that existed.
     func deleteAlarms(named names: [String]) async throws -> [String]
     /// Appends history items.

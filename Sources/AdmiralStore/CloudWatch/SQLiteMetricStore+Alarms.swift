@@ -50,6 +50,31 @@ extension SQLiteMetricStore {
         }
     }
 
+    public func updateAlarmStates(_ updates: [(AlarmRecord, [AlarmHistoryRecord])]) async throws -> [Bool] {
+        let encoded = try updates.map { update in
+            (
+                update.0.name, update.0.version, try encoder.encode(update.0),
+                try update.1.map { ($0, try encoder.encode($0.item)) }
+            )
+        }
+        return try await writer.write { db in
+            let statement = try db.cachedStatement(sql: "UPDATE alarms SET body = ? WHERE name = ? AND version = ?")
+            var written: [Bool] = []
+            for (name, version, body, history) in encoded {
+                try statement.execute(arguments: [body, name, version])
+                guard db.changesCount == 1 else {
+                    written.append(false)
+                    continue
+                }
+                for (item, body) in history {
+                    try self.insertHistory(db, item, body: body)
+                }
+                written.append(true)
+            }
+            return written
+        }
+    }
+
     public func deleteAlarms(named names: [String]) async throws -> [String] {
         try await writer.write { db in
             var deleted: [String] = []

@@ -228,6 +228,46 @@ public final class SQLiteMetricStore: MetricStore {
         }
     }
 
+    public func datapoints(of metrics: [MetricIdentity], from start: Date, to end: Date) async throws
+        -> [MetricIdentity: [StoredDatapoint]]
+    {
+        let cached = metricIds.withLock { ids in metrics.map { ids[$0] } }
+        return try await writer.read { db in
+            let find = try db.cachedStatement(
+                sql: "SELECT id FROM metrics WHERE namespace = ? AND name = ? AND dimensions = ?")
+            let select = try db.cachedStatement(
+                sql: """
+                    SELECT ts, resolution, unit, aggregate FROM datapoints
+                    WHERE metric_id = ? AND ts >= ? AND ts < ? ORDER BY ts
+                    """)
+            let from = Int64(start.timeIntervalSince1970.rounded(.up))
+            let to = Int64(end.timeIntervalSince1970.rounded(.up))
+            var result: [MetricIdentity: [StoredDatapoint]] = [:]
+            for (metric, known) in zip(metrics, cached) where result[metric] == nil {
+                guard
+                    let id = try known
+                        ?? Int64.fetchOne(find, arguments: [metric.namespace, metric.name, metric.dimensionKey])
+                else {
+                    result[metric] = []
+                    continue
+                }
+                var points: [StoredDatapoint] = []
+                let rows = try Row.fetchCursor(select, arguments: [id, from, to])
+                while let row = try rows.next() {
+                    let ts: Int64 = row["ts"]
+                    guard Double(ts) < end.timeIntervalSince1970 else { continue }
+                    let bytes: Data = row["aggregate"]
+                    points.append(
+                        StoredDatapoint(
+                            timestamp: Date(timeIntervalSince1970: Double(ts)), resolution: row["resolution"],
+                            unit: row["unit"], aggregate: try MetricAggregate(decoding: bytes)))
+                }
+                result[metric] = points
+            }
+            return result
+        }
+    }
+
     /// CloudWatch's retention tiers: buckets of `resolution` seconds older than `age`
     /// become buckets of `next` seconds (or are dropped when `next` is nil).
     static let tiers: [(resolution: Int, age: TimeInterval, next: Int?)] = [
