@@ -44,7 +44,11 @@ public struct AlarmController: Service {
                     logger.error("alarm evaluation failed", metadata: ["error": .string("\(error)")])
                     state.alarms = nil
                 }
-                try? await Task.sleep(for: Self.idleTick)
+                // Wake at the next alarm's evaluation time, so that a period's end is
+                // evaluated at once; at least every tick for new and changed alarms.
+                let next = state.schedule.values.map(\.next).min()
+                let wait = min(max(next?.timeIntervalSinceNow ?? 1, 0.005), Self.idleTick.seconds)
+                try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
             }
         }
     }
