@@ -410,6 +410,15 @@ def test_prometheus_endpoint_serves_the_servers_health_off_the_aws_port(make_ser
     assert 'admiral_request_duration_seconds_count{service="monitoring",operation="ListMetrics"} 1' in text
     assert "admiral_agents_connected 0" in text
     wait_for("an alarm controller pass", lambda: 'admiral_controller_passes_total{controller="alarm"}' in scrape())
+    # Names a client makes up are not labels: an unknown operation counts as "unknown".
+    body = b"{}"
+    headers = signed_headers(
+        server.endpoint, body, "GraniteServiceVersion20100801.MadeUpOperation", server.env["AWS_ACCESS_KEY_ID"],
+        server.env["AWS_SECRET_ACCESS_KEY"], service="monitoring", content_type="application/x-amz-json-1.0")
+    assert send(server.endpoint, "POST", "/", body=body, headers=headers).status == 400
+    text = scrape()
+    assert "MadeUpOperation" not in text
+    assert 'admiral_requests_total{service="monitoring",operation="unknown",status="400"} 1' in text
     # The AWS port does not serve it.
     assert send(server.endpoint, "GET", "/metrics").status == 404
 

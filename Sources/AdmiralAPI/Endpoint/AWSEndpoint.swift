@@ -22,6 +22,8 @@ public struct AWSEndpoint: HTTPResponder {
     let logs: LogsHandler
     let autoScaling: ApplicationAutoScalingHandler
     let logger: Logger
+    /// Every operation some handler serves, the only ones named in request metrics.
+    let knownOperations: Set<String>
 
     static let requestIdHeader = headerName("x-amzn-RequestId")
     static let targetHeader = headerName("X-Amz-Target")
@@ -53,6 +55,11 @@ public struct AWSEndpoint: HTTPResponder {
         self.logs = logs
         self.autoScaling = autoScaling
         self.logger = logger
+        var known = Set(ecs.operations.keys).union(agent.operations.keys).union(elbv2.operations.keys)
+        known.formUnion(cloudWatch.operations.keys)
+        known.formUnion(logs.operations.keys)
+        known.formUnion(autoScaling.operations.keys)
+        self.knownOperations = known
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
@@ -95,7 +102,7 @@ public struct AWSEndpoint: HTTPResponder {
             case ECS.signingName:
                 let target = try AWSJSONTarget(header: request.headers[Self.targetHeader])
                 let operation = target.operation
-                labels.operation = operation
+                labels.name(operation, of: knownOperations)
                 let output: [UInt8]
                 switch target.servicePrefix {
                 case ECS.targetPrefix:
@@ -120,7 +127,7 @@ public struct AWSEndpoint: HTTPResponder {
             case ELBv2.signingName:
                 format = .query
                 let query = try QueryRequest.parse(body: bytes, query: request.uri.query ?? "")
-                labels.operation = query.action
+                labels.name(query.action, of: knownOperations)
                 let output = try await elbv2.handle(query, context: requestContext, requestId: requestId)
                 logger.debug(
                     "request handled",
@@ -131,7 +138,7 @@ public struct AWSEndpoint: HTTPResponder {
                 guard target.servicePrefix == ApplicationAutoScaling.targetPrefix else {
                     throw AWSWireError.unknownOperation(request.headers[Self.targetHeader])
                 }
-                labels.operation = target.operation
+                labels.name(target.operation, of: knownOperations)
                 let output = try await autoScaling.handle(
                     operation: target.operation, body: bytes, context: requestContext)
                 logger.debug(
@@ -144,7 +151,7 @@ public struct AWSEndpoint: HTTPResponder {
                 guard target.servicePrefix == Logs.targetPrefix else {
                     throw AWSWireError.unknownOperation(request.headers[Self.targetHeader])
                 }
-                labels.operation = target.operation
+                labels.name(target.operation, of: knownOperations)
                 let ordinal = request.headers[Self.logOrdinalHeader].flatMap { Int64($0) }
                 let output = try await logs.handle(
                     operation: target.operation, body: bytes, context: requestContext, ordinal: ordinal)
@@ -173,7 +180,7 @@ public struct AWSEndpoint: HTTPResponder {
                     action = query.action
                     wire = .query(query)
                 }
-                labels.operation = action
+                labels.name(action, of: knownOperations)
                 let output = try await cloudWatch.handle(
                     action: action, wire: wire, context: requestContext, requestId: requestId)
                 logger.debug(
@@ -285,10 +292,24 @@ enum ErrorFormat {
 }
 
 /// The labels of one request's metrics: `admiral_requests_total` and
-/// `admiral_request_duration_seconds`, by service, operation and status.
+/// `admiral_request_duration_seconds`, by service, operation and status. Names a client
+/// chose are kept only when they are one of Admiral's services and operations, so that a
+/// client cannot grow the metrics without bound.
 struct RequestLabels {
-    var service = "unknown"
+    static let services: Set<String> = [
+        ECS.signingName, ELBv2.signingName, CloudWatch.signingName, Logs.signingName,
+        ApplicationAutoScaling.signingName,
+    ]
+
+    var service = "unknown" {
+        didSet { if !Self.services.contains(service) { service = "unknown" } }
+    }
     var operation = "unknown"
+
+    /// Names `operation` if one of the endpoint's handlers serves it.
+    mutating func name(_ operation: String, of known: Set<String>) {
+        self.operation = known.contains(operation) ? operation : "unknown"
+    }
 
     func record(status: Int, since start: ContinuousClock.Instant) {
         let elapsed = (ContinuousClock.now - start).components
