@@ -380,6 +380,10 @@ def test_load_balancer_metrics_count_what_clients_sent(make_server):
                       ExtendedStatistics=["p50", "p99"])
         assert sum(point["SampleCount"] for point in times) == 37
         assert all(0 < point["ExtendedStatistics"]["p50"] <= point["ExtendedStatistics"]["p99"] < 5 for point in times)
+        # ALB's dimension values: app/NAME/ID and targetgroup/NAME/ID.
+        per_target = cw.list_metrics(Namespace="AWS/ApplicationELB", MetricName="RequestCountPerTarget")["Metrics"]
+        assert per_target[0]["Dimensions"] == [
+            {"Name": "TargetGroup", "Value": "targetgroup/" + group.split(":targetgroup/")[1]}]
         names = {metric["MetricName"] for metric in cw.list_metrics(Namespace="AWS/ApplicationELB")["Metrics"]}
         assert {"RequestCount", "RequestCountPerTarget", "HealthyHostCount", "UnHealthyHostCount",
                 "ActiveConnectionCount", "NewConnectionCount", "TargetResponseTime"} <= names

@@ -54,10 +54,13 @@ public struct LoadBalancerMetricsPublisher: Service {
         }
     }
 
-    /// `app/NAME/ID` of a load balancer ARN, `targetgroup/NAME/ID` of a target group's.
-    static func dimensionValue(ofARN arn: String, after marker: String) -> String {
-        guard let range = arn.range(of: marker) else { return arn }
-        return String(arn[range.upperBound...])
+    /// The resource part of an ARN, as ALB's dimensions carry it: `app/NAME/ID` of a load
+    /// balancer's (`...:loadbalancer/app/NAME/ID`), `targetgroup/NAME/ID` of a target group's
+    /// (`...:targetgroup/NAME/ID`).
+    static func dimensionValue(ofARN arn: String) -> String {
+        if let range = arn.range(of: ":loadbalancer/") { return String(arn[range.upperBound...]) }
+        if let range = arn.range(of: ":targetgroup/") { return "targetgroup/" + arn[range.upperBound...] }
+        return arn
     }
 
     /// The publications of one interval: counters as differences from `earlier`.
@@ -87,7 +90,7 @@ public struct LoadBalancerMetricsPublisher: Service {
                 let value = lb[keyPath: path] - (before?[keyPath: path] ?? 0)
                 return value >= 0 ? value : lb[keyPath: path]
             }
-            let dimensions = [("LoadBalancer", dimensionValue(ofARN: arn, after: ":loadbalancer/"))]
+            let dimensions = [("LoadBalancer", dimensionValue(ofARN: arn))]
             count("RequestCount", delta(\.requestCount), dimensions)
             count("HTTPCode_Target_2XX_Count", delta(\.httpCodeTarget2XXCount), dimensions)
             count("HTTPCode_Target_3XX_Count", delta(\.httpCodeTarget3XXCount), dimensions)
@@ -112,7 +115,7 @@ public struct LoadBalancerMetricsPublisher: Service {
                 let value = group[keyPath: path] - (before?[keyPath: path] ?? 0)
                 return value >= 0 ? value : group[keyPath: path]
             }
-            let targetGroup = ("TargetGroup", dimensionValue(ofARN: arn, after: ":targetgroup/"))
+            let targetGroup = ("TargetGroup", dimensionValue(ofARN: arn))
             let requests = delta(\.requestCount)
             // Requests over the healthy targets (all targets when none is healthy: the group fails open).
             let targets = group.healthyHostCount > 0 ? group.healthyHostCount : group.unHealthyHostCount
@@ -122,7 +125,7 @@ public struct LoadBalancerMetricsPublisher: Service {
                     aggregate: MetricAggregate(value: targets > 0 ? Double(requests) / Double(targets) : 0)))
             for balancer in group.loadBalancerIDs.sorted() {
                 let dimensions = [
-                    targetGroup, ("LoadBalancer", dimensionValue(ofARN: balancer, after: ":loadbalancer/")),
+                    targetGroup, ("LoadBalancer", dimensionValue(ofARN: balancer)),
                 ]
                 count("RequestCount", requests, dimensions)
                 count("HTTPCode_Target_2XX_Count", delta(\.httpCodeTarget2XXCount), dimensions)
