@@ -284,7 +284,12 @@ def test_awslogs_resumes_after_sigkill_without_duplicates_or_gaps(server, make_a
     agent.arn()
     n = 20000
     arn, group, stream = run_printer(server, logs, cluster, "killed", n, every=500, pause=0.2)
-    wait_for("some lines delivered", lambda: len(delivered(logs, group, stream)) > 1000, timeout=120)
+    try:
+        wait_for("some lines delivered", lambda: len(delivered(logs, group, stream)) > 1000, timeout=120)
+    except AssertionError as error:
+        task = server.aws("ecs", "describe-tasks", "--cluster", cluster, "--tasks", arn)["tasks"]
+        raise AssertionError(f"{error}\ntask: {task}\nagent log:\n{agent.read_log()}\nserver log:\n"
+                             f"{server.read_log()}") from None
     agent.kill()
     time.sleep(1)
     make_agent(server, cluster, data_dir=data_dir)
@@ -294,3 +299,28 @@ def test_awslogs_resumes_after_sigkill_without_duplicates_or_gaps(server, make_a
     messages = delivered(logs, group, stream)
     assert len(messages) == 2 * n
     assert sorted(messages) == expected(n)
+
+
+def test_awslogs_delivers_100000_lines_once_across_ten_seconds_without_the_server(make_server, make_agent):
+    server = make_server()
+    port = server.endpoint.rsplit(":", 1)[1]
+    logs = server.boto3("logs")
+    cluster = "awslogs-outage"
+    server.aws("ecs", "create-cluster", "--cluster-name", cluster)
+    make_agent(server, cluster).arn()
+    n = 100000
+    arn, group, stream = run_printer(server, logs, cluster, "outage", n, every=5000, pause=0.5)
+    wait_for("some lines delivered", lambda: len(delivered(logs, group, stream)) > 1000, timeout=120)
+    server.stop()
+    time.sleep(10)
+    again = make_server(data_dir=server.data_dir, extra_args=["--port", port])
+    logs = again.boto3("logs")
+    wait_for("every line delivered", lambda: len(delivered(logs, group, stream)) >= 2 * n, timeout=300, interval=2)
+    time.sleep(2)
+    messages = delivered(logs, group, stream)
+    assert len(messages) == 2 * n
+    assert sorted(messages) == expected(n)
+    outs = [m for m in messages if m.startswith("out")]
+    assert outs == [f"out {i}" for i in range(1, n + 1)]
+    # filter-log-events finds them too, each once.
+    assert len(filtered(logs, group, '"out 99999"')) == 1
