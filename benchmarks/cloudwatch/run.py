@@ -662,14 +662,18 @@ def alarms(work):
         for boundary, kind, state, value in plan:
             log(f"alarms: boundary {at(boundary):%H:%M:%S} ({kind}, every alarm {state} after it)")
             perf = None
+            # The server's CPU time from just before the boundary to the end of the pass:
+            # the pass's own cost, whatever else the shared core ran meanwhile.
+            time.sleep(max(boundary - 0.5 - time.time(), 0))
+            cpu_before = cpu_seconds(server.pid)
             if PERF:
-                time.sleep(max(boundary - 0.5 - time.time(), 0))
                 profiles.append(os.path.join(work, f"alarm-pass-{at(boundary):%H%M}-{kind}.perf"))
                 perf = Load(["perf", "record", "-F", "999", "-g", "-p", str(server.pid), "-o", profiles[-1]],
                             subprocess.DEVNULL)
             found = wait_for(f"the passes after {at(boundary):%H:%M:%S}",
                              lambda: settle(alarm_passes(server.log_path), boundary), timeout=boundary - time.time()
                              + 180, interval=0.2)
+            found["cpu_seconds"] = cpu_seconds(server.pid) - cpu_before
             if perf:
                 os.killpg(perf.process.pid, signal.SIGINT)
                 perf.wait(60)
@@ -683,7 +687,8 @@ def alarms(work):
             found.update(kind=kind, state=state, boundary=at(boundary).strftime("%H:%M:%S"),
                          sample_updated_after=[min(updated), max(updated)])
             log(f"    {found['evaluated']:,} alarms evaluated {found['done_after']:.3f} s after the boundary "
-                f"(pass began {found['began_after']:.3f} s after it and took {found['pass_seconds']:.3f} s)")
+                f"(pass began {found['began_after']:.3f} s after it and took {found['pass_seconds']:.3f} s; "
+                f"server CPU {found['cpu_seconds']:.2f} s)")
             measured.append(found)
         return {"alarms": ALARMS, "create_seconds": create_seconds, "boundaries": measured,
                 "affinity": "taskset -c 0", "client_cores": sorted(others), "profiles": profiles}
@@ -889,15 +894,16 @@ def render(r):
         lines += [f"{x['alarms']:,} metric alarms (Period 60, one metric each) on a server pinned to one core "
                   f"(`{x['affinity']}`), created in {x['create_seconds']:.1f} s:", "",
                   "| Boundary | Change | Alarms evaluated | Pass began after the boundary | Pass took | "
-                  "Boundary to every alarm evaluated | Within 1 s |",
-                  "| --- | --- | ---: | ---: | ---: | ---: | --- |"]
+                  "Server CPU meanwhile | Boundary to every alarm evaluated | Within 1 s |",
+                  "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
         for b in x["boundaries"]:
             change = "none (every alarm stays OK)" if b["kind"] == "steady" else f"every alarm to {b['state']}"
             lines.append(f"| {b['boundary']} | {change} | {b['evaluated']:,} in {b['passes']} pass"
                          f"{'es' if b['passes'] > 1 else ''} | {b['began_after']:.3f} s | {b['pass_seconds']:.3f} s | "
-                         f"{b['done_after']:.3f} s | {yes(b['done_after'] <= 1.0)} |")
-        lines += ["", "The controller sleeps 1 s between passes, so a pass begins anywhere from 0 to 1 s after a "
-                  "boundary; the figure is that wait plus the pass."]
+                         f"{b['cpu_seconds']:.2f} s | {b['done_after']:.3f} s | {yes(b['done_after'] <= 1.0)} |")
+        lines += ["", "Boundary to every alarm evaluated = the controller's wait from the period's end to the pass "
+                  "that evaluates it, plus that pass. Server CPU meanwhile = the server's CPU time from 0.5 s before "
+                  "the boundary to the end of the pass: what the pass cost, however much of the core other work took."]
         worst = max(b["done_after"] for b in x["boundaries"])
         verdicts.append((f"{x['alarms']:,} alarms evaluated after their period's end, one core (worst boundary)",
                          f"{worst:.3f} s", "<= 1 s", worst <= 1.0))
