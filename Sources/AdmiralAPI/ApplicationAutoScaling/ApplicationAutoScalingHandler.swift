@@ -11,19 +11,7 @@ struct ApplicationAutoScalingHandler: Sendable {
 
     let operations: [String: Operation]
 
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            if let seconds = try? container.decode(Double.self) { return Date(timeIntervalSince1970: seconds) }
-            let text = try container.decode(String.self)
-            guard let date = AWSTimestamp.parseISO8601(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a timestamp.")
-            }
-            return date
-        }
-        return decoder
-    }()
+    static let decoder = JSONTimestamps.decoder()
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()

@@ -7,22 +7,7 @@ import Foundation
 enum CloudWatchJSON {
     static let emptyObject = Data("{}".utf8)
 
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            if let seconds = try? container.decode(Double.self) {
-                return Date(timeIntervalSince1970: seconds)
-            }
-            let text = try container.decode(String.self)
-            if let date = AWSTimestamp.parseISO8601(text) {
-                return date
-            }
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "'\(text)' is not a timestamp (epoch seconds or ISO 8601).")
-        }
-        return decoder
-    }()
+    static let decoder = JSONTimestamps.decoder()
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()

@@ -265,16 +265,8 @@ extension CloudWatchService {
             }
             return series
         }
-        guard let namespace = alarm.namespace, let name = alarm.metricName,
-            let stat = Stat(alarm.statistic?.rawValue ?? alarm.extendedStatistic ?? "")
-        else { return [:] }
-        let result = try await series(
-            of: MetricIdentity(namespace: namespace, name: name, dimensions: alarm.dimensions ?? []), stat: stat,
-            unit: alarm.unit?.rawValue, start: start, end: end, period: period)
-        var series: [Date: (value: Double, sampleCount: Double?)] = [:]
-        for index in result.timestamps.indices {
-            series[result.timestamps[index]] = (result.values[index], result.sampleCounts[index])
-        }
-        return series
+        guard let metric = AlarmController.metric(of: alarm) else { return [:] }
+        let stored = try await store.datapoints(of: metric, from: start, to: end, unit: alarm.unit?.rawValue)
+        return alarmSeries(alarm, stored: stored, start: start, end: end, period: period)
     }
 }
