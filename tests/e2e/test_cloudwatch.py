@@ -153,6 +153,9 @@ def test_wrong_types_and_bad_periods_get_cloudwatch_errors(server, cw):
                       StartTime=now() - datetime.timedelta(days=2), EndTime=now(), Period=60,
                       Statistics=["Sum"]) == "InvalidParameterCombination"
     assert cw.list_metrics()["Metrics"] == []
+    # A constant over two days at 1-second periods would be 172,800 datapoints: refused.
+    assert error_code(cw.get_metric_data, StartTime=now() - datetime.timedelta(days=2), EndTime=now(),
+                      MetricDataQueries=[{"Id": "flat", "Expression": "1", "Period": 1}]) == "InvalidParameterValue"
 
 
 def test_get_metric_data_with_metric_math(cw):

@@ -30,18 +30,16 @@ extension CloudWatchService {
     /// One metric's statistic per period over `[start, end)`, oldest first.
     func series(
         of metric: MetricIdentity, stat: Stat, unit: String?, start: Date, end: Date, period: Int
-    ) async throws -> (timestamps: [Date], values: [Double], sampleCounts: [Double]) {
+    ) async throws -> (timestamps: [Date], values: [Double]) {
         let stored = try await store.datapoints(of: metric, from: start, to: end, unit: unit)
         var timestamps: [Date] = []
         var values: [Double] = []
-        var counts: [Double] = []
         for bucket in Self.buckets(stored, start: start, end: end, period: period) {
             guard let value = stat.value(of: bucket.aggregate) else { continue }
             timestamps.append(bucket.timestamp)
             values.append(value)
-            counts.append(bucket.aggregate.sampleCount)
         }
-        return (timestamps, values, counts)
+        return (timestamps, values)
     }
 
     /// GetMetricData: metric queries and metric-math expressions over one time range,
@@ -184,6 +182,14 @@ extension CloudWatchService {
                 byId[id]?.period ?? expression.referencedIds.compactMap { periods[$0] }.max()
                 ?? periods.values.max() ?? 60
             periods[id] = period
+            // FILL and constants lay out every period of the range: no more than a call may return.
+            let grid = PeriodRules.datapointCount(start: start, end: end, period: period)
+            if grid > Limits.maxDatapointsDefault {
+                throw AdmiralError.invalidValue(
+                    "Error in expression '\(id)': the range holds \(grid) periods of \(period) s, more than the "
+                        + "\(Limits.maxDatapointsDefault) datapoints GetMetricData returns; give the query a longer "
+                        + "Period or a shorter range.")
+            }
             let value: MetricMathValue
             do {
                 value = try expression.evaluate(
