@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A shape that can check the constraints its service model puts on its members
 /// (integer ranges, string and list lengths, patterns). The conformances are generated
@@ -23,6 +24,18 @@ extension ModelConstraints {
 
 /// The model constraint violations found in a request, in AWS's wording.
 public struct ConstraintViolations: Sendable, Hashable {
+    /// The model's patterns, compiled once each (compiling one took longer than the rest
+    /// of a small PutMetricData call); nil for a pattern Swift's regular expressions do
+    /// not read, which is then not checked.
+    private static let patterns = Mutex<[String: CompiledPattern]>([:])
+
+    static func compiled(_ pattern: String) -> Regex<AnyRegexOutput>? {
+        if let known = patterns.withLock({ $0[pattern] }) { return known.regex }
+        let compiled = CompiledPattern(pattern)
+        patterns.withLock { $0[pattern] = compiled }
+        return compiled.regex
+    }
+
     /// One sentence per violation.
     public private(set) var messages: [String] = []
 
@@ -98,9 +111,20 @@ public struct ConstraintViolations: Sendable, Hashable {
     /// Checks a string against the model's regular expression.
     public mutating func pattern(_ value: String?, at path: String, _ pattern: String) {
         guard let value else { return }
-        guard let regex = try? Regex(pattern) else { return }
+        guard let regex = Self.compiled(pattern) else { return }
         if value.firstMatch(of: regex) == nil {
             add(value, at: path, "Member must satisfy regular expression pattern: \(pattern)")
         }
+    }
+}
+
+/// A pattern compiled and lowered to its matching program before it is shared: matching
+/// then only reads it, from any thread.
+private final class CompiledPattern: @unchecked Sendable {
+    let regex: Regex<AnyRegexOutput>?
+
+    init(_ pattern: String) {
+        regex = try? Regex(pattern)
+        if let regex { _ = "".firstMatch(of: regex) }
     }
 }

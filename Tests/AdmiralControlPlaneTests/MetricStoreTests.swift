@@ -28,6 +28,36 @@ struct MetricStoreTests {
         #expect(seconds.map(\.aggregate.sampleCount) == [2])
     }
 
+    @Test("puts made at once share transactions and lose nothing: every value of 200 concurrent puts is counted")
+    func concurrentPuts() async throws {
+        let store = try SQLiteMetricStore.inMemory()
+        let bucket = now.addingTimeInterval(-60)
+        let other = MetricIdentity(namespace: "App", name: "Errors", dimensions: [])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for call in 0..<200 {
+                group.addTask {
+                    try await store.put(
+                        [
+                            MetricWrite(
+                                metric: metric, timestamp: bucket, resolution: 60,
+                                aggregate: .init(value: Double(call))),
+                            MetricWrite(
+                                metric: other, timestamp: bucket, resolution: 60, aggregate: .init(value: 1)),
+                        ], publishedAt: now)
+                }
+            }
+            try await group.waitForAll()
+        }
+        let latency = try await store.datapoints(of: metric, from: bucket, to: now, unit: nil)
+        #expect(latency.map(\.aggregate.sampleCount) == [200])
+        #expect(latency.map(\.aggregate.sum) == [Double((0..<200).reduce(0, +))])
+        let errors = try await store.datapoints(of: other, from: bucket, to: now, unit: nil)
+        #expect(errors.map(\.aggregate.sum) == [200])
+        let listed = try await store.listMetrics(
+            namespace: "App", name: nil, activeSince: nil, after: nil, limit: 10, matching: { _ in true })
+        #expect(listed.metrics.count == 2)
+    }
+
     @Test("1-second data older than 3 hours is rolled into minutes, keeping sums, counts and percentiles")
     func rollUp() async throws {
         let store = try SQLiteMetricStore.inMemory()

@@ -190,3 +190,65 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("Wire JSON decoder on CloudWatch's PutMetricData: thousands of numbers, JSONDecoder's values")
+struct WireJSONDecoderMetricDataTests {
+    /// CloudWatch's reference decoder: epoch seconds or ISO 8601 strings.
+    static let reference: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            if let seconds = try? container.decode(Double.self) { return Date(timeIntervalSince1970: seconds) }
+            let text = try container.decode(String.self)
+            guard let date = ISO8601DateFormatter().date(from: text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a timestamp")
+            }
+            return date
+        }
+        return decoder
+    }()
+
+    func body(values: String, counts: String = "[1, 2]", timestamp: String = "1800000000.25") -> [UInt8] {
+        Array(
+            #"{"Namespace":"App","MetricData":[{"MetricName":"Latency","Timestamp":\#(timestamp),"Values":\#(values),"Counts":\#(counts),"Unit":"Milliseconds"}]}"#
+                .utf8)
+    }
+
+    func outcome(_ bytes: [UInt8], fast: Bool) -> String {
+        do {
+            let input =
+                fast
+                ? try WireJSONDecoder.decode(CloudWatch.PutMetricDataInput.self, from: bytes, reference: Self.reference)
+                : try Self.reference.decode(CloudWatch.PutMetricDataInput.self, from: Data(bytes))
+            return String(describing: input)
+        } catch {
+            return "error: \(error)"
+        }
+    }
+
+    @Test("numbers in every JSON form read exactly as JSONDecoder reads them")
+    func numbers() throws {
+        let values = "[0, -0, 1.5, -2.25e3, 3E-2, 0.1, 123456789012345678, 1.7976931348623157e308, 5e-324, 12.345678]"
+        let bytes = body(values: values, counts: "[1, 1, 1, 1, 1, 1, 1, 1, 1, 0.5]")
+        let fast = try WireJSONDecoder.fastDecode(CloudWatch.PutMetricDataInput.self, from: bytes)
+        let foundation = try Self.reference.decode(CloudWatch.PutMetricDataInput.self, from: Data(bytes))
+        #expect(fast == foundation)
+        let datum = try #require(fast.metricData?.first)
+        #expect(datum.values?.map(\.bitPattern) == foundation.metricData?.first?.values?.map(\.bitPattern))
+        #expect(datum.values?[1].sign == .minus)
+        #expect(datum.counts?.last == 0.5)
+        #expect(datum.timestamp == Date(timeIntervalSince1970: 1_800_000_000.25))
+    }
+
+    @Test("what the fast path declines (a string among the numbers, null, an ISO 8601 time, 1e400) is JSONDecoder's answer")
+    func declined() {
+        for bytes in [
+            body(values: #"[1, "2"]"#), body(values: "[1, null]"), body(values: "[1e400, 2]"),
+            body(values: "[1, 2]", timestamp: #""2027-01-15T08:00:00Z""#), body(values: "{}"),
+        ] {
+            #expect(outcome(bytes, fast: true) == outcome(bytes, fast: false))
+        }
+        #expect(outcome(body(values: "[1, 2]", timestamp: #""2027-01-15T08:00:00Z""#), fast: true).hasPrefix("error") == false)
+        #expect(outcome(body(values: #"[1, "2"]"#), fast: true).hasPrefix("error"))
+    }
+}

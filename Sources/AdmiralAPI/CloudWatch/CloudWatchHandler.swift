@@ -1,6 +1,7 @@
 import AWSWire
 import AdmiralControlPlane
 import AdmiralModel
+import AdmiralStore
 import Foundation
 
 /// The CloudWatch service of the endpoint, in both of its protocols: awsJson 1.0
@@ -12,14 +13,20 @@ struct CloudWatchHandler: Sendable {
     enum Wire: Sendable {
         case json([UInt8])
         case query(QueryRequest)
+
+        /// The request's size: the body's bytes, or the Query parameters' names and values.
+        var size: Int {
+            switch self {
+            case .json(let body): body.count
+            case .query(let request): request.parameters.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count }
+            }
+        }
     }
 
     typealias Operation =
         @Sendable (_ wire: Wire, _ context: RequestContext, _ requestId: String) async throws -> [UInt8]
 
     let operations: [String: Operation]
-    /// PutMetricData calls decoded and stored at once (see ``IngestionGate``).
-    let ingestion = IngestionGate(width: IngestionGate.machineWidth)
 
     static let queryDecoder = QueryDecoder(keyStrategy: .useDefaultKeys)
     static let queryEncoder = QueryResponseEncoder(namespace: CloudWatch.xmlNamespace)
@@ -56,7 +63,7 @@ struct CloudWatchHandler: Sendable {
 
     init(service: CloudWatchService) {
         operations = [
-            "PutMetricData": Self.operation("PutMetricData", service.putMetricData),
+            "PutMetricData": Self.putMetricData(service),
             "ListMetrics": Self.operation("ListMetrics", service.listMetrics),
             "GetMetricStatistics": Self.operation("GetMetricStatistics", service.getMetricStatistics),
             "GetMetricData": Self.operation("GetMetricData", service.getMetricData),
@@ -84,11 +91,7 @@ struct CloudWatchHandler: Sendable {
 
     func handle(action: String, wire: Wire, context: RequestContext, requestId: String) async throws -> [UInt8] {
         if action == "PutMetricData" {
-            let size =
-                switch wire {
-                case .json(let body): body.count
-                case .query(let request): request.parameters.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count }
-                }
+            let size = wire.size
             if size > Self.putMetricDataLimit {
                 throw AWSWireError(
                     code: "RequestEntityTooLarge",
@@ -104,10 +107,34 @@ struct CloudWatchHandler: Sendable {
             throw AWSWireError(
                 code: "InvalidAction", message: "The action \(action) is not valid for this web service.")
         }
-        if action == "PutMetricData" {
-            return try await ingestion.admitted { try await operation(wire, context, requestId) }
-        }
         return try await operation(wire, context, requestId)
+    }
+
+    /// Bodies up to this size are decoded where they arrive: a call of a few metrics takes
+    /// less time to decode than to hand to another thread and back.
+    static let inlineDecodeLimit = 4096
+
+    /// PutMetricData: the body is decoded, checked and merged into bucket writes (on the
+    /// ``IngestionPool``, off the event loops, unless it is small); the writes are then
+    /// stored.
+    static func putMetricData(_ service: CloudWatchService) -> Operation {
+        { wire, context, requestId in
+            @Sendable func prepare() throws -> [MetricWrite] {
+                let input =
+                    switch wire {
+                    case .json(let body): try CloudWatchJSON.decode(CloudWatch.PutMetricDataInput.self, from: body)
+                    case .query(let request): try queryDecoder.decode(CloudWatch.PutMetricDataInput.self, from: request)
+                    }
+                try checkConstraints(input)
+                return try CloudWatchService.metricWrites(of: input, now: context.now)
+            }
+            let writes = wire.size <= inlineDecodeLimit ? try prepare() : try await IngestionPool.run(prepare)
+            try await service.store(writes, publishedAt: context.now)
+            switch wire {
+            case .json: return try CloudWatchJSON.encode(CloudWatch.EmptyOutput())
+            case .query: return queryEncoder.encode(action: "PutMetricData", requestId: requestId)
+            }
+        }
     }
 
     static func operation<Input: Decodable & Sendable & ModelConstraints, Output: Encodable & Sendable>(

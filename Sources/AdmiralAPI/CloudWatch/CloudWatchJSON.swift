@@ -3,7 +3,8 @@ import AdmiralModel
 import Foundation
 
 /// awsJson 1.0 bodies of CloudWatch: timestamps as epoch seconds (botocore sends
-/// numbers; ISO 8601 strings are read too), failures as CloudWatch's Query codes.
+/// numbers; ISO 8601 strings are read too), failures as CloudWatch's Query codes. Bodies
+/// are read by `WireJSONDecoder`, whose values and errors are those of `decoder`.
 enum CloudWatchJSON {
     static let emptyObject = Data("{}".utf8)
 
@@ -17,7 +18,8 @@ enum CloudWatchJSON {
 
     static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws -> T {
         do {
-            return try decoder.decode(type, from: body.isEmpty ? emptyObject : Data(body))
+            if body.isEmpty { return try decoder.decode(type, from: emptyObject) }
+            return try WireJSONDecoder.decode(type, from: body, reference: decoder)
         } catch let error as DecodingError {
             throw map(error)
         }

@@ -128,11 +128,28 @@ public struct AlarmController: Service {
             else { continue }
             transitions.append(transition)
         }
-        let changed = try await cloudWatch.apply(
+        let applied = try await cloudWatch.apply(
             transitions, now: now, region: names.region, accountId: names.accountId)
-        if !changed.isEmpty { wrote = true }
+        let changed = applied.changed
         for transition in transitions where changed.contains(transition.alarm.name) {
             states[transition.alarm.name] = transition.state
+        }
+        if let generation = applied.generation {
+            if generation.before == passState.generation, var cached = passState.alarms {
+                // Nothing else changed the alarms since they were read: the records written
+                // are the ones the store now holds, so the cache takes them rather than
+                // reading and decoding every alarm again.
+                let updated = Dictionary(
+                    transitions.filter { changed.contains($0.alarm.name) }.map { ($0.alarm.name, $0.alarm) },
+                    uniquingKeysWith: { $1 })
+                for index in cached.indices {
+                    if let alarm = updated[cached[index].name] { cached[index] = alarm }
+                }
+                passState.alarms = cached
+                passState.generation = generation.after
+            } else {
+                wrote = true
+            }
         }
         schedule = schedule.filter { present.contains($0.key) }
         for alarm in alarms where alarm.kind == .composite {

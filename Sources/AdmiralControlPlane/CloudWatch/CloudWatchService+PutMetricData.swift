@@ -9,7 +9,14 @@ extension CloudWatchService {
     public func putMetricData(_ input: CloudWatch.PutMetricDataInput, context: RequestContext) async throws
         -> CloudWatch.EmptyOutput
     {
-        try Self.checkNamespace(input.namespace, parameter: "Namespace")
+        try await store(Self.metricWrites(of: input, now: context.now), publishedAt: context.now)
+        return CloudWatch.EmptyOutput()
+    }
+
+    /// A PutMetricData call's bucket writes, every datum checked: the call's work before
+    /// the store, which the API does off its event loops.
+    public static func metricWrites(of input: CloudWatch.PutMetricDataInput, now: Date) throws -> [MetricWrite] {
+        try checkNamespace(input.namespace, parameter: "Namespace")
         if input.namespace.hasPrefix("AWS/") {
             throw AdmiralError.invalidValue("The value \(input.namespace) for parameter Namespace is invalid.")
         }
@@ -24,9 +31,12 @@ extension CloudWatchService {
             throw AdmiralError.invalidValue(
                 "The collection MetricData must not have a size greater than \(Limits.metricDataPerCall).")
         }
-        let writes = try Self.writes(namespace: input.namespace, data: data, now: context.now)
-        try await store.put(writes, publishedAt: context.now)
-        return CloudWatch.EmptyOutput()
+        return try writes(namespace: input.namespace, data: data, now: now)
+    }
+
+    /// Stores the writes of ``metricWrites(of:now:)``, durable when it returns.
+    public func store(_ writes: [MetricWrite], publishedAt: Date) async throws {
+        try await store.put(writes, publishedAt: publishedAt)
     }
 
     /// Publishes Admiral's own metrics (the `AWS/` namespaces), unchecked for the namespace.
@@ -242,10 +252,11 @@ extension CloudWatchService {
         return MetricAggregate(sampleCount: set.sampleCount, sum: set.sum, minimum: set.minimum, maximum: set.maximum)
     }
 
-    static func checkValue(_ value: Double, parameter: String) throws {
+    /// Checks one value; the parameter's name is only built for the error.
+    static func checkValue(_ value: Double, parameter: @autoclosure () -> String) throws {
         guard value.isFinite, abs(value) <= Limits.largestMagnitude else {
             throw AdmiralError.invalidValue(
-                "The value \(value) for parameter \(parameter) is invalid: values must be finite numbers between "
+                "The value \(value) for parameter \(parameter()) is invalid: values must be finite numbers between "
                     + "-2^360 and 2^360.")
         }
     }

@@ -46,13 +46,21 @@ extension CloudWatchService {
         return Transition(alarm: updated, history: history, state: state, reason: reason)
     }
 
+    /// What ``apply(_:now:region:accountId:)`` did.
+    struct Applied {
+        /// The names of the alarms that changed.
+        var changed: Set<String> = []
+        /// The change signal's generation before and after the change was counted.
+        var generation: (before: Int, after: Int)?
+    }
+
     /// Writes state changes in one transaction (each only if its alarm was not changed in
     /// between), then invokes the new states' actions where they are enabled, recording
-    /// each outcome. Returns the names of the alarms that changed.
-    func apply(_ transitions: [Transition], now: Date, region: String, accountId: String) async throws -> Set<String> {
-        guard !transitions.isEmpty else { return [] }
+    /// each outcome.
+    func apply(_ transitions: [Transition], now: Date, region: String, accountId: String) async throws -> Applied {
+        guard !transitions.isEmpty else { return Applied() }
         let written = try await store.updateAlarmStates(transitions.map { ($0.alarm, [$0.history]) })
-        alarmChanges.raise()
+        let generation = alarmChanges.raise()
         var changed: Set<String> = []
         for (transition, ok) in zip(transitions, written) where ok {
             changed.insert(transition.alarm.name)
@@ -63,7 +71,7 @@ extension CloudWatchService {
                     region: region, accountId: accountId)
             }
         }
-        return changed
+        return Applied(changed: changed, generation: generation)
     }
 
     /// Moves one alarm to `state` (see ``apply(_:now:region:accountId:)``); returns whether
@@ -74,7 +82,7 @@ extension CloudWatchService {
     ) async throws -> Bool {
         guard let transition = prepareTransition(alarm, to: state, reason: reason, reasonData: reasonData, now: now)
         else { return false }
-        return try await !apply([transition], now: now, region: region, accountId: accountId).isEmpty
+        return try await !apply([transition], now: now, region: region, accountId: accountId).changed.isEmpty
     }
 
     /// Invokes actions and records each outcome in the alarm's history.

@@ -70,7 +70,12 @@ public final class AlarmChangeSignal: Sendable {
 
     init() {}
 
-    func raise() { generation.add(1, ordering: .releasing) }
+    /// Counts a change; returns the generation before and after it.
+    @discardableResult
+    func raise() -> (before: Int, after: Int) {
+        let (before, after) = generation.add(1, ordering: .acquiringAndReleasing)
+        return (before, after)
+    }
 
     var current: Int { generation.load(ordering: .acquiring) }
 }

@@ -19,6 +19,13 @@ public enum WireJSONDecoder {
 
     /// `type` decoded from `bytes`, as `ECS.makeDecoder().decode(type, from: bytes)` would.
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+        try decode(type, from: bytes, reference: reference)
+    }
+
+    /// `type` decoded from `bytes`, as `reference.decode(type, from: bytes)` would, for a
+    /// reference decoder that reads dates as epoch seconds (other forms, such as ISO 8601
+    /// strings, are left to it) and is otherwise configured as Foundation's defaults.
+    public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], reference: JSONDecoder) throws -> T {
         if let value = try? fastDecode(type, from: bytes) { return value }
         return try reference.decode(type, from: Data(bytes))
     }
@@ -87,6 +94,7 @@ final class WireJSONDecoding: Decoder {
         if T.self == Date.self {
             return unsafeBitCast(Date(timeIntervalSince1970: try double(at: node, key: key)), to: T.self)
         }
+        if T.self == [Double].self { return unsafeBitCast(try doubles(at: node, key: key), to: T.self) }
         // Types JSONDecoder treats specially, and those whose precision differs by path.
         if T.self == Data.self || T.self == URL.self || T.self == Decimal.self || T.self == Float.self {
             throw WireJSONDeclined(reason: "\(T.self) is left to the reference decoder")
@@ -151,12 +159,49 @@ final class WireJSONDecoding: Decoder {
             let integer = try integer(Int.self, at: node, key: key)
             return integer == 0 && bytes[value.start] == UInt8(ascii: "-") ? -0.0 : Double(integer)
         case .integer, .number:
-            guard let double = Double(String(decoding: bytes[value.start..<value.end], as: UTF8.self)),
-                double.isFinite
-            else { throw WireJSONDeclined(reason: "a number out of range") }
+            guard let double = Self.parseDouble(bytes, value.start..<value.end), double.isFinite else {
+                throw WireJSONDeclined(reason: "a number out of range")
+            }
             return double
         default:
             throw mismatch(Double.self, at: node, path: path(key))
+        }
+    }
+
+    /// An array of numbers (CloudWatch's `Values` and `Counts` carry thousands a call), read
+    /// without an unkeyed container per element.
+    func doubles(at node: Int, key: (any CodingKey)?) throws -> [Double] {
+        let array = nodes[node]
+        guard array.kind == .array else { throw mismatch([Double].self, at: node, path: path(key)) }
+        var result: [Double] = []
+        result.reserveCapacity(array.end - node - 1)
+        var child = node + 1
+        while child < array.end {
+            guard nodes[child].kind == .integer || nodes[child].kind == .number else {
+                throw WireJSONDeclined(reason: "an array element that is not a number")
+            }
+            result.append(try double(at: child, key: key))
+            child += 1
+        }
+        return result
+    }
+
+    /// The number a scanned JSON number's bytes spell (the parser has checked its syntax),
+    /// converted by `strtod` from a copy on the stack rather than through a `String`.
+    static func parseDouble(_ bytes: [UInt8], _ range: Range<Int>) -> Double? {
+        let count = range.count
+        guard count < 64 else {
+            return Double(String(decoding: bytes[range], as: UTF8.self))
+        }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { buffer in
+            for offset in 0..<count {
+                buffer[offset] = CChar(bitPattern: bytes[range.lowerBound + offset])
+            }
+            buffer[count] = 0
+            var end: UnsafeMutablePointer<CChar>?
+            let value = strtod(buffer.baseAddress!, &end)
+            guard let end, end == buffer.baseAddress! + count else { return nil }
+            return value
         }
     }
 

@@ -3,11 +3,20 @@ import Foundation
 import GRDB
 
 extension SQLiteMetricStore {
+    /// An alarm from its row: the configuration in `body`, with the state of its last
+    /// evaluation from `state` when one was written since.
+    func alarm(_ row: Row) throws -> AlarmRecord {
+        var alarm = try decoder.decode(AlarmRecord.self, from: row["body"] as Data)
+        if let state = row["state"] as Data? {
+            try WireJSONDecoder.decode(AlarmStateColumns.self, from: Array(state), reference: stateDecoder)
+                .apply(to: &alarm)
+        }
+        return alarm
+    }
+
     public func alarms() async throws -> [AlarmRecord] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT body FROM alarms ORDER BY name").map { row in
-                try self.decoder.decode(AlarmRecord.self, from: row["body"] as Data)
-            }
+            try Row.fetchAll(db, sql: "SELECT body, state FROM alarms ORDER BY name").map(self.alarm)
         }
     }
 
@@ -15,19 +24,18 @@ extension SQLiteMetricStore {
         guard !names.isEmpty else { return [] }
         return try await writer.read { db in
             try names.compactMap { name in
-                try Data.fetchOne(db, sql: "SELECT body FROM alarms WHERE name = ?", arguments: [name]).map {
-                    try self.decoder.decode(AlarmRecord.self, from: $0)
-                }
+                try Row.fetchOne(db, sql: "SELECT body, state FROM alarms WHERE name = ?", arguments: [name])
+                    .map(self.alarm)
             }
         }
     }
 
     public func putAlarm(_ alarm: AlarmRecord, history: AlarmHistoryRecord?) async throws {
         let body = try encoder.encode(alarm)
-        let historyBody = try history.map { try encoder.encode($0.item) }
+        let historyBody = try history.map { try Self.historyBody($0) }
         try await writer.write { db in
             try db.execute(
-                sql: "INSERT OR REPLACE INTO alarms (name, version, body) VALUES (?, ?, ?)",
+                sql: "INSERT OR REPLACE INTO alarms (name, version, body, state) VALUES (?, ?, ?, NULL)",
                 arguments: [alarm.name, alarm.version, body])
             if let history, let historyBody {
                 try self.insertHistory(db, history, body: historyBody)
@@ -36,32 +44,23 @@ extension SQLiteMetricStore {
     }
 
     public func updateAlarmState(_ alarm: AlarmRecord, history: [AlarmHistoryRecord]) async throws -> Bool {
-        let body = try encoder.encode(alarm)
-        let bodies = try history.map { try encoder.encode($0.item) }
-        return try await writer.write { db in
-            try db.execute(
-                sql: "UPDATE alarms SET body = ? WHERE name = ? AND version = ?",
-                arguments: [body, alarm.name, alarm.version])
-            guard db.changesCount == 1 else { return false }
-            for (item, body) in zip(history, bodies) {
-                try self.insertHistory(db, item, body: body)
-            }
-            return true
-        }
+        try await updateAlarmStates([(alarm, history)]) == [true]
     }
 
+    /// Writes only what an evaluation changes (``AlarmStateColumns``), a few hundred bytes
+    /// an alarm, where rewriting the whole alarm cost most of a pass that changed 10,000.
     public func updateAlarmStates(_ updates: [(AlarmRecord, [AlarmHistoryRecord])]) async throws -> [Bool] {
         let encoded = try updates.map { update in
             (
-                update.0.name, update.0.version, try encoder.encode(update.0),
-                try update.1.map { ($0, try encoder.encode($0.item)) }
+                update.0.name, update.0.version, try WireJSONEncoder.encode(AlarmStateColumns(update.0)),
+                try update.1.map { ($0, try Self.historyBody($0)) }
             )
         }
         return try await writer.write { db in
-            let statement = try db.cachedStatement(sql: "UPDATE alarms SET body = ? WHERE name = ? AND version = ?")
+            let statement = try db.cachedStatement(sql: "UPDATE alarms SET state = ? WHERE name = ? AND version = ?")
             var written: [Bool] = []
-            for (name, version, body, history) in encoded {
-                try statement.execute(arguments: [body, name, version])
+            for (name, version, state, history) in encoded {
+                try statement.execute(arguments: [Data(state), name, version])
                 guard db.changesCount == 1 else {
                     written.append(false)
                     continue
@@ -87,7 +86,7 @@ extension SQLiteMetricStore {
     }
 
     public func appendHistory(_ items: [AlarmHistoryRecord]) async throws {
-        let bodies = try items.map { try encoder.encode($0.item) }
+        let bodies = try items.map { try Self.historyBody($0) }
         try await writer.write { db in
             for (item, body) in zip(items, bodies) {
                 try self.insertHistory(db, item, body: body)
@@ -95,13 +94,28 @@ extension SQLiteMetricStore {
         }
     }
 
+    /// A history item as stored (format 2): `WireJSONEncoder`'s JSON, times as epoch seconds.
+    static func historyBody(_ record: AlarmHistoryRecord) throws -> Data {
+        Data(try WireJSONEncoder.encode(record.item))
+    }
+
     func insertHistory(_ db: Database, _ record: AlarmHistoryRecord, body: Data) throws {
-        try db.execute(
-            sql: "INSERT INTO alarm_history (alarm_name, type, ts, body) VALUES (?, ?, ?, ?)",
-            arguments: [
-                record.item.alarmName ?? "", record.item.historyItemType?.rawValue ?? "",
-                (record.item.timestamp ?? Date()).timeIntervalSince1970, body,
-            ])
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO alarm_history (alarm_name, type, ts, body, format) VALUES (?, ?, ?, ?, 2)")
+        try statement.execute(arguments: [
+            record.item.alarmName ?? "", record.item.historyItemType?.rawValue ?? "",
+            (record.item.timestamp ?? Date()).timeIntervalSince1970, body,
+        ])
+    }
+
+    /// A history item from its row: format 1 (the first release's) is Foundation's
+    /// `JSONEncoder` with its default dates (seconds since 2001), format 2 epoch seconds.
+    func historyItem(_ row: Row) throws -> CloudWatch.AlarmHistoryItem {
+        let body = row["body"] as Data
+        if (row["format"] as Int) == 1 {
+            return try decoder.decode(CloudWatch.AlarmHistoryItem.self, from: body)
+        }
+        return try WireJSONDecoder.decode(CloudWatch.AlarmHistoryItem.self, from: Array(body), reference: stateDecoder)
     }
 
     public func history(
@@ -131,14 +145,14 @@ extension SQLiteMetricStore {
                 arguments += [after]
             }
             let order = ascending ? "ASC" : "DESC"
-            var sql = "SELECT id, body FROM alarm_history"
+            var sql = "SELECT id, body, format FROM alarm_history"
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
             sql += " ORDER BY id \(order) LIMIT ?"
             arguments += [limit + 1]
             var items = try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 AlarmHistoryRecord(
                     id: row["id"],
-                    item: try self.decoder.decode(CloudWatch.AlarmHistoryItem.self, from: row["body"] as Data))
+                    item: try self.historyItem(row))
             }
             var next: Int64?
             if items.count > limit {
@@ -208,5 +222,53 @@ extension SQLiteMetricStore {
                     arguments: [resource, tag.key, tag.value, position])
             }
         }
+    }
+}
+
+/// The part of an alarm that its evaluations change, stored in the `state` column apart
+/// from its configuration; times as epoch seconds.
+struct AlarmStateColumns: Codable {
+    var stateValue: String?
+    var stateReason: String?
+    var stateReasonData: String?
+    var stateUpdatedTimestamp: Double?
+    var stateTransitionedTimestamp: Double?
+    var actionsInvokedAt: Double?
+
+    init(_ alarm: AlarmRecord) {
+        if let metric = alarm.metricAlarm {
+            stateValue = metric.stateValue?.rawValue
+            stateReason = metric.stateReason
+            stateReasonData = metric.stateReasonData
+            stateUpdatedTimestamp = metric.stateUpdatedTimestamp?.timeIntervalSince1970
+            stateTransitionedTimestamp = metric.stateTransitionedTimestamp?.timeIntervalSince1970
+        } else if let composite = alarm.compositeAlarm {
+            stateValue = composite.stateValue?.rawValue
+            stateReason = composite.stateReason
+            stateReasonData = composite.stateReasonData
+            stateUpdatedTimestamp = composite.stateUpdatedTimestamp?.timeIntervalSince1970
+            stateTransitionedTimestamp = composite.stateTransitionedTimestamp?.timeIntervalSince1970
+        }
+        actionsInvokedAt = alarm.actionsInvokedAt?.timeIntervalSince1970
+    }
+
+    func apply(to alarm: inout AlarmRecord) {
+        let value = stateValue.flatMap(CloudWatch.StateValue.init(rawValue:))
+        let updated = stateUpdatedTimestamp.map(Date.init(timeIntervalSince1970:))
+        let transitioned = stateTransitionedTimestamp.map(Date.init(timeIntervalSince1970:))
+        if alarm.metricAlarm != nil {
+            alarm.metricAlarm?.stateValue = value
+            alarm.metricAlarm?.stateReason = stateReason
+            alarm.metricAlarm?.stateReasonData = stateReasonData
+            alarm.metricAlarm?.stateUpdatedTimestamp = updated
+            alarm.metricAlarm?.stateTransitionedTimestamp = transitioned
+        } else if alarm.compositeAlarm != nil {
+            alarm.compositeAlarm?.stateValue = value
+            alarm.compositeAlarm?.stateReason = stateReason
+            alarm.compositeAlarm?.stateReasonData = stateReasonData
+            alarm.compositeAlarm?.stateUpdatedTimestamp = updated
+            alarm.compositeAlarm?.stateTransitionedTimestamp = transitioned
+        }
+        alarm.actionsInvokedAt = actionsInvokedAt.map(Date.init(timeIntervalSince1970:))
     }
 }

@@ -13,8 +13,17 @@ import Synchronization
 public final class SQLiteMetricStore: MetricStore {
     let writer: any DatabaseWriter
     let metricIds = Mutex<[MetricIdentity: Int64]>([:])
+    /// Puts, committed in groups: concurrent PutMetricData calls share a transaction.
+    let commits: GroupCommitWriter
+    /// Alarm configurations, with Foundation's default dates (seconds since 2001).
     let encoder = JSONEncoder()
     let decoder = JSONDecoder()
+    /// Alarm states and history items (format 2): epoch seconds.
+    let stateDecoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return decoder
+    }()
 
     /// Opens (creating and migrating when needed) the database at `path`.
     public convenience init(path: String) throws {
@@ -28,6 +37,7 @@ public final class SQLiteMetricStore: MetricStore {
 
     init(writer: any DatabaseWriter) throws {
         self.writer = writer
+        commits = GroupCommitWriter(writer: writer)
         try Self.migrator.migrate(writer)
     }
 
@@ -88,6 +98,15 @@ public final class SQLiteMetricStore: MetricStore {
                     );
                     """)
         }
+        migrator.registerMigration("v2-alarm-state-apart") { db in
+            // An evaluation writes only the alarm's state; history items record their
+            // encoding (1: JSONEncoder's default dates, 2: epoch seconds).
+            try db.execute(
+                sql: """
+                    ALTER TABLE alarms ADD COLUMN state BLOB;
+                    ALTER TABLE alarm_history ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
+                    """)
+        }
         return migrator
     }
 
@@ -96,54 +115,58 @@ public final class SQLiteMetricStore: MetricStore {
     public func put(_ writes: [MetricWrite], publishedAt: Date) async throws {
         guard !writes.isEmpty else { return }
         let known = metricIds.withLock { ids in writes.map { ids[$0.metric] } }
-        let assigned = try await writer.write { db -> [MetricIdentity: Int64] in
-            var assigned: [MetricIdentity: Int64] = [:]
-            let now = publishedAt.timeIntervalSince1970
-            let touch = try db.cachedStatement(
-                sql: "UPDATE metrics SET last_published = max(last_published, ?) WHERE id = ?")
-            let find = try db.cachedStatement(
-                sql: "SELECT id FROM metrics WHERE namespace = ? AND name = ? AND dimensions = ?")
-            let insert = try db.cachedStatement(
-                sql: "INSERT INTO metrics (namespace, name, dimensions, last_published) VALUES (?, ?, ?, ?)")
-            let read = try db.cachedStatement(
-                sql: "SELECT aggregate FROM datapoints WHERE metric_id = ? AND ts = ? AND resolution = ? AND unit = ?")
-            let store = try db.cachedStatement(
-                sql:
-                    "INSERT OR REPLACE INTO datapoints (metric_id, ts, resolution, unit, aggregate) VALUES (?, ?, ?, ?, ?)"
-            )
-            var touched: Set<Int64> = []
-            for (index, write) in writes.enumerated() {
-                var id = known[index] ?? assigned[write.metric]
-                if id == nil {
-                    let key = write.metric.dimensionKey
-                    if let existing = try Int64.fetchOne(
-                        find, arguments: [write.metric.namespace, write.metric.name, key])
-                    {
-                        id = existing
-                    } else {
-                        try insert.execute(arguments: [write.metric.namespace, write.metric.name, key, now])
-                        id = db.lastInsertedRowID
-                    }
-                    assigned[write.metric] = id
+        _ = try await commits.write(
+            { db in try Self.merge(writes, known: known, publishedAt: publishedAt, in: db) },
+            committed: { assigned in
+                if !assigned.isEmpty { self.metricIds.withLock { ids in ids.merge(assigned) { $1 } } }
+            })
+    }
+
+    /// Merges the writes into their buckets; returns the ids of the metrics it created or
+    /// found (those `known` did not have).
+    static func merge(_ writes: [MetricWrite], known: [Int64?], publishedAt: Date, in db: Database) throws
+        -> [MetricIdentity: Int64]
+    {
+        var assigned: [MetricIdentity: Int64] = [:]
+        let now = publishedAt.timeIntervalSince1970
+        let touch = try db.cachedStatement(
+            sql: "UPDATE metrics SET last_published = max(last_published, ?) WHERE id = ?")
+        let find = try db.cachedStatement(
+            sql: "SELECT id FROM metrics WHERE namespace = ? AND name = ? AND dimensions = ?")
+        let insert = try db.cachedStatement(
+            sql: "INSERT INTO metrics (namespace, name, dimensions, last_published) VALUES (?, ?, ?, ?)")
+        let read = try db.cachedStatement(
+            sql: "SELECT aggregate FROM datapoints WHERE metric_id = ? AND ts = ? AND resolution = ? AND unit = ?")
+        let store = try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO datapoints (metric_id, ts, resolution, unit, aggregate) VALUES (?, ?, ?, ?, ?)"
+        )
+        var touched: Set<Int64> = []
+        for (index, write) in writes.enumerated() {
+            var id = known[index] ?? assigned[write.metric]
+            if id == nil {
+                let key = write.metric.dimensionKey
+                if let existing = try Int64.fetchOne(find, arguments: [write.metric.namespace, write.metric.name, key]) {
+                    id = existing
+                } else {
+                    try insert.execute(arguments: [write.metric.namespace, write.metric.name, key, now])
+                    id = db.lastInsertedRowID
                 }
-                guard let id else { continue }
-                if touched.insert(id).inserted {
-                    try touch.execute(arguments: [now, id])
-                }
-                let ts = Int64(write.timestamp.timeIntervalSince1970.rounded(.down))
-                var aggregate = write.aggregate
-                if let bytes = try Data.fetchOne(read, arguments: [id, ts, write.resolution, write.unit]) {
-                    var stored = try MetricAggregate(decoding: bytes)
-                    stored.merge(aggregate)
-                    aggregate = stored
-                }
-                try store.execute(arguments: [id, ts, write.resolution, write.unit, Data(aggregate.encoded())])
+                assigned[write.metric] = id
             }
-            return assigned
+            guard let id else { continue }
+            if touched.insert(id).inserted {
+                try touch.execute(arguments: [now, id])
+            }
+            let ts = Int64(write.timestamp.timeIntervalSince1970.rounded(.down))
+            var aggregate = write.aggregate
+            if let bytes = try Data.fetchOne(read, arguments: [id, ts, write.resolution, write.unit]) {
+                var stored = try MetricAggregate(decoding: bytes)
+                stored.merge(aggregate)
+                aggregate = stored
+            }
+            try store.execute(arguments: [id, ts, write.resolution, write.unit, Data(aggregate.encoded())])
         }
-        if !assigned.isEmpty {
-            metricIds.withLock { ids in ids.merge(assigned) { $1 } }
-        }
+        return assigned
     }
 
     public func listMetrics(

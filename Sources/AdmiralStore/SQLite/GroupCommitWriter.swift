@@ -31,11 +31,11 @@ final class GroupCommitWriter: Sendable {
         var draining = false
     }
 
-    private let pool: DatabasePool
+    private let writer: any DatabaseWriter
     private let state = Mutex(State())
 
-    init(pool: DatabasePool) {
-        self.pool = pool
+    init(writer: any DatabaseWriter) {
+        self.writer = writer
     }
 
     /// Runs `work` inside a shared transaction and returns its result once that
@@ -64,7 +64,7 @@ final class GroupCommitWriter: Sendable {
     }
 
     private func scheduleDrain() {
-        pool.asyncWriteWithoutTransaction { db in self.drain(db) }
+        writer.asyncWriteWithoutTransaction { db in self.drain(db) }
     }
 
     private func drain(_ db: Database) {

@@ -50,7 +50,7 @@ public final class SQLiteStore: Store {
             try Int64.fetchOne(db, sql: "SELECT max(row_version) FROM container_instances") ?? 0
         }
         self.pool = pool
-        self.groupCommit = GroupCommitWriter(pool: pool)
+        self.groupCommit = GroupCommitWriter(writer: pool)
         self.instanceCache = InstanceCache(lastRowVersion: lastRowVersion)
     }
 

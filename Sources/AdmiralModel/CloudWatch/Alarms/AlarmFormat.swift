@@ -12,6 +12,10 @@ public enum AlarmFormat {
         let sign = value.sign == .minus ? "-" : ""
         if value == 0 { return sign + "0.0" }
         let magnitude = Swift.abs(value)
+        // Whole numbers in plain notation (thresholds, counts, most datapoints): `90.0`.
+        if magnitude >= 1 && magnitude < 1e7 && magnitude.rounded(.towardZero) == magnitude {
+            return sign + String(Int(magnitude)) + ".0"
+        }
         let (digits, point) = decimalDigits(of: magnitude)
         if magnitude >= 1e-3 && magnitude < 1e7 {
             return sign + plain(digits: digits, point: point)

@@ -46,7 +46,8 @@ extension MetricAlarmEvaluator {
         }
 
         var stateReasonData: String? {
-            guard stateReason != nil else { return nil }
+            // Exactly when there is a state reason (without building its text a second time).
+            if decision.basis == .retained || decision.basis == .unsupportedComparison { return nil }
             let evaluated = decision.evaluated
             let document = AlarmJSON.fields([
                 ("version", .string("1.0")),
