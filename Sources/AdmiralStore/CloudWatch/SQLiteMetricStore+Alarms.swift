@@ -3,20 +3,27 @@ import Foundation
 import GRDB
 
 extension SQLiteMetricStore {
+    /// The columns an alarm is read from.
+    static let alarmColumns =
+        "body, state_value, state_reason, state_reason_data, state_updated, state_transitioned, actions_invoked_at"
+
     /// An alarm from its row: the configuration in `body`, with the state of its last
-    /// evaluation from `state` when one was written since.
+    /// evaluation from the state columns when one was written since.
     func alarm(_ row: Row) throws -> AlarmRecord {
         var alarm = try decoder.decode(AlarmRecord.self, from: row["body"] as Data)
-        if let state = row["state"] as Data? {
-            try WireJSONDecoder.decode(AlarmStateColumns.self, from: Array(state), reference: stateDecoder)
-                .apply(to: &alarm)
+        if let value = row["state_value"] as String? {
+            AlarmStateColumns(
+                stateValue: value, stateReason: row["state_reason"], stateReasonData: row["state_reason_data"],
+                stateUpdated: row["state_updated"], stateTransitioned: row["state_transitioned"],
+                actionsInvokedAt: row["actions_invoked_at"]
+            ).apply(to: &alarm)
         }
         return alarm
     }
 
     public func alarms() async throws -> [AlarmRecord] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT body, state FROM alarms ORDER BY name").map(self.alarm)
+            try Row.fetchAll(db, sql: "SELECT \(Self.alarmColumns) FROM alarms ORDER BY name").map(self.alarm)
         }
     }
 
@@ -24,21 +31,21 @@ extension SQLiteMetricStore {
         guard !names.isEmpty else { return [] }
         return try await writer.read { db in
             try names.compactMap { name in
-                try Row.fetchOne(db, sql: "SELECT body, state FROM alarms WHERE name = ?", arguments: [name])
-                    .map(self.alarm)
+                try Row.fetchOne(
+                    db, sql: "SELECT \(Self.alarmColumns) FROM alarms WHERE name = ?", arguments: [name]
+                ).map(self.alarm)
             }
         }
     }
 
     public func putAlarm(_ alarm: AlarmRecord, history: AlarmHistoryRecord?) async throws {
         let body = try encoder.encode(alarm)
-        let historyBody = try history.map { try Self.historyBody($0) }
         try await writer.write { db in
             try db.execute(
-                sql: "INSERT OR REPLACE INTO alarms (name, version, body, state) VALUES (?, ?, ?, NULL)",
+                sql: "INSERT OR REPLACE INTO alarms (name, version, body) VALUES (?, ?, ?)",
                 arguments: [alarm.name, alarm.version, body])
-            if let history, let historyBody {
-                try self.insertHistory(db, history, body: historyBody)
+            if let history {
+                try self.insertHistory(db, history)
             }
         }
     }
@@ -47,26 +54,28 @@ extension SQLiteMetricStore {
         try await updateAlarmStates([(alarm, history)]) == [true]
     }
 
-    /// Writes only what an evaluation changes (``AlarmStateColumns``), a few hundred bytes
-    /// an alarm, where rewriting the whole alarm cost most of a pass that changed 10,000.
+    /// Writes only what an evaluation changes (``AlarmStateColumns``), where rewriting each
+    /// whole alarm cost most of a pass that changed 10,000.
     public func updateAlarmStates(_ updates: [(AlarmRecord, [AlarmHistoryRecord])]) async throws -> [Bool] {
-        let encoded = try updates.map { update in
-            (
-                update.0.name, update.0.version, try WireJSONEncoder.encode(AlarmStateColumns(update.0)),
-                try update.1.map { ($0, try Self.historyBody($0)) }
-            )
-        }
-        return try await writer.write { db in
-            let statement = try db.cachedStatement(sql: "UPDATE alarms SET state = ? WHERE name = ? AND version = ?")
+        try await writer.write { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    UPDATE alarms SET state_value = ?, state_reason = ?, state_reason_data = ?, state_updated = ?,
+                    state_transitioned = ?, actions_invoked_at = ? WHERE name = ? AND version = ?
+                    """)
             var written: [Bool] = []
-            for (name, version, state, history) in encoded {
-                try statement.execute(arguments: [Data(state), name, version])
+            for (alarm, history) in updates {
+                let state = AlarmStateColumns(alarm)
+                try statement.execute(arguments: [
+                    state.stateValue, state.stateReason, state.stateReasonData, state.stateUpdated,
+                    state.stateTransitioned, state.actionsInvokedAt, alarm.name, alarm.version,
+                ])
                 guard db.changesCount == 1 else {
                     written.append(false)
                     continue
                 }
-                for (item, body) in history {
-                    try self.insertHistory(db, item, body: body)
+                for item in history {
+                    try self.insertHistory(db, item)
                 }
                 written.append(true)
             }
@@ -86,36 +95,37 @@ extension SQLiteMetricStore {
     }
 
     public func appendHistory(_ items: [AlarmHistoryRecord]) async throws {
-        let bodies = try items.map { try Self.historyBody($0) }
         try await writer.write { db in
-            for (item, body) in zip(items, bodies) {
-                try self.insertHistory(db, item, body: body)
+            for item in items {
+                try self.insertHistory(db, item)
             }
         }
     }
 
-    /// A history item as stored (format 2): `WireJSONEncoder`'s JSON, times as epoch seconds.
-    static func historyBody(_ record: AlarmHistoryRecord) throws -> Data {
-        Data(try WireJSONEncoder.encode(record.item))
-    }
-
-    func insertHistory(_ db: Database, _ record: AlarmHistoryRecord, body: Data) throws {
+    func insertHistory(_ db: Database, _ record: AlarmHistoryRecord) throws {
+        let item = record.item
         let statement = try db.cachedStatement(
-            sql: "INSERT INTO alarm_history (alarm_name, type, ts, body, format) VALUES (?, ?, ?, ?, 2)")
+            sql: """
+                INSERT INTO alarm_history (alarm_name, type, ts, body, alarm_type, summary, data)
+                VALUES (?, ?, ?, X'', ?, ?, ?)
+                """)
         try statement.execute(arguments: [
-            record.item.alarmName ?? "", record.item.historyItemType?.rawValue ?? "",
-            (record.item.timestamp ?? Date()).timeIntervalSince1970, body,
+            item.alarmName ?? "", item.historyItemType?.rawValue ?? "", (item.timestamp ?? Date()).timeIntervalSince1970,
+            item.alarmType?.rawValue, item.historySummary ?? "", item.historyData,
         ])
     }
 
-    /// A history item from its row: format 1 (the first release's) is Foundation's
-    /// `JSONEncoder` with its default dates (seconds since 2001), format 2 epoch seconds.
+    /// A history item from its row: from its columns, or (`summary` NULL) the whole item
+    /// in `body` as the first release wrote it with Foundation's `JSONEncoder`.
     func historyItem(_ row: Row) throws -> CloudWatch.AlarmHistoryItem {
-        let body = row["body"] as Data
-        if (row["format"] as Int) == 1 {
-            return try decoder.decode(CloudWatch.AlarmHistoryItem.self, from: body)
+        guard let summary = row["summary"] as String? else {
+            return try decoder.decode(CloudWatch.AlarmHistoryItem.self, from: row["body"] as Data)
         }
-        return try WireJSONDecoder.decode(CloudWatch.AlarmHistoryItem.self, from: Array(body), reference: stateDecoder)
+        return CloudWatch.AlarmHistoryItem(
+            alarmName: row["alarm_name"], alarmType: (row["alarm_type"] as String?).flatMap(CloudWatch.AlarmType.init),
+            timestamp: Date(timeIntervalSince1970: row["ts"]),
+            historyItemType: (row["type"] as String?).flatMap(CloudWatch.HistoryItemType.init), historySummary: summary,
+            historyData: row["data"])
     }
 
     public func history(
@@ -145,7 +155,7 @@ extension SQLiteMetricStore {
                 arguments += [after]
             }
             let order = ascending ? "ASC" : "DESC"
-            var sql = "SELECT id, body, format FROM alarm_history"
+            var sql = "SELECT id, alarm_name, type, ts, body, alarm_type, summary, data FROM alarm_history"
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
             sql += " ORDER BY id \(order) LIMIT ?"
             arguments += [limit + 1]
@@ -225,37 +235,49 @@ extension SQLiteMetricStore {
     }
 }
 
-/// The part of an alarm that its evaluations change, stored in the `state` column apart
+/// The part of an alarm that its evaluations change, stored in columns of its own apart
 /// from its configuration; times as epoch seconds.
-struct AlarmStateColumns: Codable {
+struct AlarmStateColumns {
     var stateValue: String?
     var stateReason: String?
     var stateReasonData: String?
-    var stateUpdatedTimestamp: Double?
-    var stateTransitionedTimestamp: Double?
+    var stateUpdated: Double?
+    var stateTransitioned: Double?
     var actionsInvokedAt: Double?
+
+    init(
+        stateValue: String?, stateReason: String?, stateReasonData: String?, stateUpdated: Double?,
+        stateTransitioned: Double?, actionsInvokedAt: Double?
+    ) {
+        self.stateValue = stateValue
+        self.stateReason = stateReason
+        self.stateReasonData = stateReasonData
+        self.stateUpdated = stateUpdated
+        self.stateTransitioned = stateTransitioned
+        self.actionsInvokedAt = actionsInvokedAt
+    }
 
     init(_ alarm: AlarmRecord) {
         if let metric = alarm.metricAlarm {
             stateValue = metric.stateValue?.rawValue
             stateReason = metric.stateReason
             stateReasonData = metric.stateReasonData
-            stateUpdatedTimestamp = metric.stateUpdatedTimestamp?.timeIntervalSince1970
-            stateTransitionedTimestamp = metric.stateTransitionedTimestamp?.timeIntervalSince1970
+            stateUpdated = metric.stateUpdatedTimestamp?.timeIntervalSince1970
+            stateTransitioned = metric.stateTransitionedTimestamp?.timeIntervalSince1970
         } else if let composite = alarm.compositeAlarm {
             stateValue = composite.stateValue?.rawValue
             stateReason = composite.stateReason
             stateReasonData = composite.stateReasonData
-            stateUpdatedTimestamp = composite.stateUpdatedTimestamp?.timeIntervalSince1970
-            stateTransitionedTimestamp = composite.stateTransitionedTimestamp?.timeIntervalSince1970
+            stateUpdated = composite.stateUpdatedTimestamp?.timeIntervalSince1970
+            stateTransitioned = composite.stateTransitionedTimestamp?.timeIntervalSince1970
         }
         actionsInvokedAt = alarm.actionsInvokedAt?.timeIntervalSince1970
     }
 
     func apply(to alarm: inout AlarmRecord) {
         let value = stateValue.flatMap(CloudWatch.StateValue.init(rawValue:))
-        let updated = stateUpdatedTimestamp.map(Date.init(timeIntervalSince1970:))
-        let transitioned = stateTransitionedTimestamp.map(Date.init(timeIntervalSince1970:))
+        let updated = stateUpdated.map(Date.init(timeIntervalSince1970:))
+        let transitioned = stateTransitioned.map(Date.init(timeIntervalSince1970:))
         if alarm.metricAlarm != nil {
             alarm.metricAlarm?.stateValue = value
             alarm.metricAlarm?.stateReason = stateReason

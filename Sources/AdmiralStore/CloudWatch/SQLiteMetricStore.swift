@@ -18,12 +18,6 @@ public final class SQLiteMetricStore: MetricStore {
     /// Alarm configurations, with Foundation's default dates (seconds since 2001).
     let encoder = JSONEncoder()
     let decoder = JSONDecoder()
-    /// Alarm states and history items (format 2): epoch seconds.
-    let stateDecoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        return decoder
-    }()
 
     /// Opens (creating and migrating when needed) the database at `path`.
     public convenience init(path: String) throws {
@@ -99,12 +93,21 @@ public final class SQLiteMetricStore: MetricStore {
                     """)
         }
         migrator.registerMigration("v2-alarm-state-apart") { db in
-            // An evaluation writes only the alarm's state; history items record their
-            // encoding (1: JSONEncoder's default dates, 2: epoch seconds).
+            // An evaluation writes only the alarm's state, into columns of its own (NULL
+            // until the first evaluation after the configuration was put, whose body then
+            // holds the state); history items are columns too (`summary` NULL: an item of
+            // the first release, whole in `body`).
             try db.execute(
                 sql: """
-                    ALTER TABLE alarms ADD COLUMN state BLOB;
-                    ALTER TABLE alarm_history ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
+                    ALTER TABLE alarms ADD COLUMN state_value TEXT;
+                    ALTER TABLE alarms ADD COLUMN state_reason TEXT;
+                    ALTER TABLE alarms ADD COLUMN state_reason_data TEXT;
+                    ALTER TABLE alarms ADD COLUMN state_updated REAL;
+                    ALTER TABLE alarms ADD COLUMN state_transitioned REAL;
+                    ALTER TABLE alarms ADD COLUMN actions_invoked_at REAL;
+                    ALTER TABLE alarm_history ADD COLUMN alarm_type TEXT;
+                    ALTER TABLE alarm_history ADD COLUMN summary TEXT;
+                    ALTER TABLE alarm_history ADD COLUMN data TEXT;
                     """)
         }
         return migrator

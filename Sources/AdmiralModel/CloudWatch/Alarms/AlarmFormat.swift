@@ -27,14 +27,54 @@ public enum AlarmFormat {
     /// A datapoint's time as a state reason prints it: `dd/MM/yy HH:mm:ss` in UTC.
     public static func reasonTimestamp(_ date: Date) -> String {
         let c = UTCComponents(date)
-        return "\(pad(c.day))/\(pad(c.month))/\(pad(c.year % 100)) \(pad(c.hour)):\(pad(c.minute)):\(pad(c.second))"
+        var out: [UInt8] = []
+        out.reserveCapacity(17)
+        digits(c.day, 2, &out, then: "/")
+        digits(c.month, 2, &out, then: "/")
+        digits(c.year % 100, 2, &out, then: " ")
+        digits(c.hour, 2, &out, then: ":")
+        digits(c.minute, 2, &out, then: ":")
+        digits(c.second, 2, &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A time as CloudWatch's JSON documents print it: `yyyy-MM-dd'T'HH:mm:ss.SSS+0000` in UTC.
     public static func jsonTimestamp(_ date: Date) -> String {
         let c = UTCComponents(date)
-        return "\(pad(c.year, 4))-\(pad(c.month))-\(pad(c.day))T\(pad(c.hour)):\(pad(c.minute)):\(pad(c.second))"
-            + ".\(pad(c.millisecond, 3))+0000"
+        var out: [UInt8] = []
+        out.reserveCapacity(28)
+        digits(c.year, 4, &out, then: "-")
+        digits(c.month, 2, &out, then: "-")
+        digits(c.day, 2, &out, then: "T")
+        digits(c.hour, 2, &out, then: ":")
+        digits(c.minute, 2, &out, then: ":")
+        digits(c.second, 2, &out, then: ".")
+        digits(c.millisecond, 3, &out)
+        out.append(contentsOf: "+0000".utf8)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `value` in decimal, zero-padded to `width` digits, then `separator` if any
+    /// (times are formatted thousands of times per alarm pass).
+    private static func digits(_ value: Int, _ width: Int, _ out: inout [UInt8], then separator: Unicode.Scalar? = nil) {
+        if value < 0 {
+            out.append(contentsOf: pad(value, width).utf8)
+        } else {
+            var count = 1
+            var divisor = 1
+            while value / divisor >= 10 {
+                divisor *= 10
+                count += 1
+            }
+            for _ in count..<max(width, count) { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        if let separator { out.append(UInt8(ascii: separator)) }
     }
 
     /// Milliseconds since the epoch, as `stateUpdateTimestamp` carries them in action history.

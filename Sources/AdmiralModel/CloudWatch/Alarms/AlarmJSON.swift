@@ -35,9 +35,10 @@ public indirect enum AlarmJSON: Sendable, Equatable {
 
     /// The compact JSON text.
     public var rendered: String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         render(into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// An object from key-value pairs, in order; `nil` values are left out, as CloudWatch omits absent keys.
@@ -45,53 +46,35 @@ public indirect enum AlarmJSON: Sendable, Equatable {
         .object(members.compactMap { key, value in value.map { Member(key, $0) } })
     }
 
-    private func render(into out: inout String) {
+    private func render(into out: inout [UInt8]) {
         switch self {
         case .string(let text): Self.quote(text, into: &out)
-        case .double(let value): out += AlarmFormat.javaDouble(value)
-        case .integer(let value): out += String(value)
-        case .bool(let value): out += value ? "true" : "false"
-        case .null: out += "null"
-        case .raw(let text): out += text
+        case .double(let value): out.append(contentsOf: AlarmFormat.javaDouble(value).utf8)
+        case .integer(let value): out.append(contentsOf: String(value).utf8)
+        case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .raw(let text): out.append(contentsOf: text.utf8)
         case .array(let values):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (index, value) in values.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 value.render(into: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (index, member) in members.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 Self.quote(member.key, into: &out)
-                out += ":"
+                out.append(UInt8(ascii: ":"))
                 member.value.render(into: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func quote(_ text: String, into out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16, uppercase: true)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+    /// `text` as a JSON string, as CloudWatch (Java) escapes it: `\u001F` in uppercase.
+    private static func quote(_ text: String, into out: inout [UInt8]) {
+        JSONText.appendString(text, to: &out, uppercaseHex: true)
     }
 }
