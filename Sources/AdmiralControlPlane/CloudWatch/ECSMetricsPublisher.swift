@@ -99,9 +99,12 @@ public struct ECSMetricsPublisher: Service {
                     datum("MemoryReserved", Double(task.reservation.memory), .megabytes, dimensions),
                 ]
             }
+            // Grouped once: a filter per service was a pass over every task of the cluster
+            // for each service (a million task copies a publication at 1,000 services).
+            let byService = Dictionary(grouping: tasks.filter { $0.serviceName != nil }) { $0.serviceName ?? "" }
             for service in services where service.cluster == cluster {
                 let dimensions = [("ClusterName", cluster), ("ServiceName", service.name)]
-                let own = tasks.filter { $0.serviceName == service.name }
+                let own = byService[service.name] ?? []
                 let running = own.filter { $0.lastStatus == .running }
                 let pending = own.filter { $0.lastStatus < .running }
                 insights += [

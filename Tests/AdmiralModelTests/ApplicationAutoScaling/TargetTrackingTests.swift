@@ -23,6 +23,9 @@ struct TargetTrackingTests {
     func roundingNoise() {
         // 3 × 1.1 / 0.3 is 11.000000000000002 in floating point.
         #expect(desired(3, metric: 1.1, target: 0.3) == 11)
+        // A CPU reading of 100.0000012 % on 2 tasks at a target of 50 asks 4, not 5.
+        #expect(desired(2, metric: 100.000_001_2) == 4)
+        #expect(desired(2, metric: 100.01) == 5)
     }
 
     @Test("scale-out stops at the maximum capacity, however high the metric")

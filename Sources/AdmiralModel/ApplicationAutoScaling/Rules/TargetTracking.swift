@@ -72,10 +72,11 @@ public enum TargetTracking {
         return [high, low]
     }
 
-    /// The smallest whole capacity at or above `value` (forgiving rounding noise of a billionth), capped at
-    /// `limit` so that huge metrics cannot overflow.
+    /// The smallest whole capacity at or above `value` (forgiving rounding noise of a millionth of it, such as a
+    /// CPU reading of 100.0000012 % that asks 4.0000000048 tasks), capped at `limit` so that huge metrics
+    /// cannot overflow.
     private static func ceilingCapacity(_ value: Double, limit: Int) -> Int {
-        let ceiling = (value - 1e-9).rounded(.up)
+        let ceiling = (value - Swift.max(1e-9, Swift.abs(value) * 1e-6)).rounded(.up)
         guard ceiling < Double(limit) else { return limit }
         return Int(ceiling)
     }

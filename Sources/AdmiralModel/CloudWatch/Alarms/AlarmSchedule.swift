@@ -42,9 +42,12 @@ public enum AlarmSchedule {
     }
 
     /// The evaluation time at or before `date`: `date` floored to the whole minute (whole 10 seconds for
-    /// high-resolution periods). Each evaluation's windows end here.
+    /// high-resolution periods, the whole period for the shortened ones under 10 seconds, which are
+    /// evaluated every period). Each evaluation's windows end here.
     public static func evaluationTime(at date: Date, period: Int) -> Date {
-        let step = Double(period < standardInterval ? highResolutionInterval : standardInterval)
+        let step = Double(
+            period < highResolutionInterval
+                ? Swift.max(period, 1) : period < standardInterval ? highResolutionInterval : standardInterval)
         return Date(timeIntervalSince1970: (date.timeIntervalSince1970 / step).rounded(.down) * step)
     }
 

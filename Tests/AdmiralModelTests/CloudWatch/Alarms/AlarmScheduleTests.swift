@@ -37,6 +37,10 @@ struct AlarmScheduleTests {
         let highResolution = AlarmSchedule.evaluationWindow(at: F.utc(2026, 1, 1, 0, 0, 27), period: 10, periods: 5)
         #expect(highResolution.start == F.utc(2026, 1, 1, 0, 0, -30))
         #expect(highResolution.end == F.utc(2026, 1, 1, 0, 0, 20))
+        // A shortened period under 10 s (target tracking with --scaling-period) ends at its own period.
+        let shortened = AlarmSchedule.evaluationWindow(at: F.utc(2026, 1, 1, 0, 0, 27.5), period: 2, periods: 3)
+        #expect(shortened.end == F.utc(2026, 1, 1, 0, 0, 26))
+        #expect(shortened.start == F.utc(2026, 1, 1, 0, 0, 20))
     }
 
     @Test("period starts run oldest first, one period apart, across the whole evaluation range")
