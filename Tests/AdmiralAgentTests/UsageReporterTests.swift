@@ -186,7 +186,7 @@ struct UsageReporterTests {
         logger.logLevel = .critical
         return UsageReporter(
             runtime: runtime, sink: sink, cluster: "default", containerInstanceArn: arn, interval: .seconds(60),
-            logger: logger, runningContainers: { running() }, now: { instants.now() })
+            logger: logger, runningContainers: { running() }, now: { instants.now() }, baselinePause: .zero)
     }
 
     @Test("one SubmitTaskUsage call carries each task's CPU units and MiB from the second interval on")
@@ -226,6 +226,28 @@ struct UsageReporterTests {
                 .init(taskArn: Fixtures.taskArn, cpuUnits: 1024, memoryMiB: 96),
                 .init(taskArn: "arn:aws:ecs:us-east-1:000000000000:task/default/other", cpuUnits: 0, memoryMiB: 0.5),
             ])
+    }
+
+    @Test("a task that starts busy is reported in its first interval, over the pause after its containers' first reading")
+    func freshTaskReportedAtOnce() async throws {
+        let runtime = SimulatedRuntime()
+        let web = try await runtime.create(
+            RuntimeUsageTests.spec("web", environment: ["\(SimulatedRuntime.cpuUnitsVariable)=512"]))
+        try await runtime.start(web)
+        let sink = RecordingUsageSink()
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let reporter = UsageReporter(
+            runtime: runtime, sink: sink, cluster: "default", containerInstanceArn: Self.arn, interval: .seconds(60),
+            logger: logger, runningContainers: { [Fixtures.taskArn: [web]] }, baselinePause: .milliseconds(200))
+        var sampler = UsageSampler()
+        await reporter.report(&sampler)
+        let request = try #require(sink.requests.withLock { $0.first })
+        let usage = try #require(request.tasks.first)
+        #expect(usage.taskArn == Fixtures.taskArn)
+        // Half a core over the pause, give or take the scheduling of a busy machine.
+        #expect(abs(usage.cpuUnits - 512) < 100, "\(usage.cpuUnits)")
+        #expect(!sampler.lacksBaseline(web))
     }
 
     @Test("a failed call is dropped without blocking, and the next interval sends fresh figures")

@@ -27,6 +27,9 @@ struct UsageReporter: Service {
     let runningContainers: @Sendable () async -> [String: [String]]
     /// When a reading is taken; tests set the time themselves.
     let now: @Sendable () -> ContinuousClock.Instant
+    /// How long after a container's first reading it is read again, so that its task is
+    /// reported in the interval it started rather than the next (zero: not read again).
+    let baselinePause: Duration
 
     /// Container readings taken at once at most.
     static let concurrency = 8
@@ -35,8 +38,10 @@ struct UsageReporter: Service {
     init(
         runtime: any ContainerRuntime, sink: any TaskUsageSink, cluster: String, containerInstanceArn: String,
         interval: Duration, logger: Logger, runningContainers: @escaping @Sendable () async -> [String: [String]],
-        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
+        baselinePause: Duration? = nil
     ) {
+        self.baselinePause = baselinePause ?? min(.seconds(1), interval / 4)
         self.runtime = runtime
         self.sink = sink
         self.cluster = cluster
@@ -47,10 +52,21 @@ struct UsageReporter: Service {
         self.now = now
     }
 
+    /// How long before the end of each interval (a whole multiple of it since the epoch)
+    /// readings are taken: the server publishes its metrics at half this lead before the
+    /// same time, so a report reaches the publication of the interval it measured.
+    var reportLead: Duration { min(.seconds(3), interval * 0.3) }
+
     func run() async throws {
         let clock = ContinuousClock()
         var sampler = UsageSampler()
-        var deadline = clock.now
+        // The first reading waits for the first aligned time; the rest follow at a fixed rate.
+        let seconds = max(UsageSampler.nanoseconds(interval) / 1e9, 0.001)
+        let lead = UsageSampler.nanoseconds(reportLead) / 1e9
+        let shifted = Date().timeIntervalSince1970 + lead
+        let wait = ((shifted / seconds).rounded(.down) + 1) * seconds - shifted
+        var deadline = clock.now + .milliseconds(Int(wait * 1000))
+        try? await Task.sleep(until: deadline, clock: clock)
         while !Task.isCancelled {
             await report(&sampler)
             // A fixed rate rather than a fixed pause, so readings do not drift; a round
@@ -64,7 +80,24 @@ struct UsageReporter: Service {
 
     /// Takes one round of readings and sends what can be computed from it.
     func report(_ sampler: inout UsageSampler) async {
-        let round = await read(await runningContainers())
+        var round = await read(await runningContainers())
+        // A container seen for the first time would only set its baseline, and its task
+        // show an interval later: a task that starts busy would reach CloudWatch one or two
+        // intervals after it started. Such containers are read again after a short pause,
+        // and their tasks reported over that pause.
+        var fresh: [String: [String: UsageSampler.Reading]] = [:]
+        for (arn, containers) in round {
+            for (id, outcome) in containers where sampler.lacksBaseline(id) {
+                if case .measured(let reading) = outcome { fresh[arn, default: [:]][id] = reading }
+            }
+        }
+        if !fresh.isEmpty && baselinePause > .zero {
+            sampler.setBaselines(fresh)
+            try? await Task.sleep(for: baselinePause)
+            for (arn, containers) in await read(fresh.mapValues { Array($0.keys) }) {
+                for (id, outcome) in containers { round[arn]?[id] = outcome }
+            }
+        }
         let tasks = sampler.take(round)
         guard !tasks.isEmpty, !Task.isCancelled else { return }
         let request = SubmitTaskUsageRequest(

@@ -31,6 +31,20 @@ struct UsageSampler: Sendable {
 
     private var previous: [String: Reading] = [:]
 
+    /// Whether a container has no previous reading, so that its next one would only set
+    /// the baseline.
+    func lacksBaseline(_ id: String) -> Bool {
+        previous[id] == nil
+    }
+
+    /// Records readings as the previous ones of their containers (by task ARN, then
+    /// container id), leaving every other container's as it is.
+    mutating func setBaselines(_ readings: [String: [String: Reading]]) {
+        for containers in readings.values {
+            previous.merge(containers) { $1 }
+        }
+    }
+
     /// Takes one round of readings, by task ARN and then container id, and returns the
     /// usage of every task that can be computed, ordered by ARN. Containers missing from
     /// the round (stopped, removed) are forgotten.

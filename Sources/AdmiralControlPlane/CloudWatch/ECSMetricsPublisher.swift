@@ -37,8 +37,15 @@ public struct ECSMetricsPublisher: Service {
         self.logger = logger
     }
 
+    /// How long before the end of each interval the publication runs: agents report
+    /// their tasks' usage just before (``publicationLead`` is half their lead), so each
+    /// datapoint carries the interval it is stamped with, as ECS's do.
+    var publicationLead: Duration { min(.milliseconds(1500), interval * 0.15) }
+
     public func run() async throws {
-        try await runPeriodically(every: interval, logger: logger, failure: "ECS metrics publication failed") {
+        try await runAligned(
+            every: interval, lead: publicationLead, logger: logger, failure: "ECS metrics publication failed"
+        ) {
             try await publish(now: Date())
         }
     }

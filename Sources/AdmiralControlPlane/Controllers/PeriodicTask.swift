@@ -23,6 +23,40 @@ func runPeriodically(
     }
 }
 
+/// Runs `step` once per `interval`, each time `lead` before a whole multiple of the
+/// interval since the epoch (so at :58.5 of every minute for 60 s and 1.5 s), whatever
+/// the process's start: work aligned so will find what others aligned the same way did
+/// just before.
+func runAligned(
+    every interval: Duration, lead: Duration, logger: Logger, failure message: Logger.Message,
+    _ step: @escaping @Sendable () async throws -> Void
+) async throws {
+    await cancelWhenGracefulShutdown {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(secondsToNext(every: interval.seconds, lead: lead.seconds, now: Date())))
+            guard !Task.isCancelled else { break }
+            do {
+                try await step()
+            } catch where Task.isCancelled {
+                break
+            } catch {
+                logger.error(message, metadata: ["error": .string("\(error)")])
+            }
+        }
+    }
+}
+
+/// Seconds from `now` to the next time that is `lead` before a whole multiple of
+/// `interval` since the epoch (more than a tenth of the interval ahead, so a step that
+/// ran just before its time does not run twice).
+func secondsToNext(every interval: TimeInterval, lead: TimeInterval, now: Date) -> TimeInterval {
+    let interval = max(interval, 0.001)
+    let shifted = now.timeIntervalSince1970 + lead
+    var next = ((shifted / interval).rounded(.down) + 1) * interval
+    if next - shifted < interval / 10 { next += interval }
+    return next - shifted
+}
+
 extension Duration {
     /// The duration in seconds.
     var seconds: TimeInterval {
