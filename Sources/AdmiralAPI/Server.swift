@@ -12,16 +12,24 @@ public enum Server {
     /// keep-alive connection both give their connection back (nginx's client header
     /// timeout is 60 s).
     public static let defaultIdleTimeout = TimeAmount.seconds(60)
+
+    /// How many connections the API port holds at once. Past it the server stops
+    /// accepting (new connections wait in the kernel's backlog until one closes), so one
+    /// client opening connections cannot use up the process's file descriptors, which
+    /// the store, Docker and the load balancer's sockets need too. nginx's default
+    /// `worker_connections` is 512 a worker; agents hold one long poll each.
+    public static let defaultMaxConnections = 4096
 }
 
 /// The composition root of `admiral server`: the AWS endpoint over a control plane,
-/// bound to an address, closing connections idle for `idleTimeout`. Tests call it with
-/// their own control plane and port.
+/// bound to an address, closing connections idle for `idleTimeout` and holding at most
+/// `maxConnections` at once. Tests call it with their own control plane and port.
 public func buildServer(
     configuration: APIConfiguration,
     controlPlane: ControlPlane,
     address: BindAddress,
     idleTimeout: TimeAmount = Server.defaultIdleTimeout,
+    maxConnections: Int = Server.defaultMaxConnections,
     logger: Logger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
@@ -33,8 +41,12 @@ public func buildServer(
         logs: LogsHandler(service: controlPlane.logs))
     return Application(
         responder: endpoint,
-        server: .http1(configuration: HTTP1Channel.Configuration(idleTimeout: idleTimeout)),
-        configuration: ApplicationConfiguration(address: address, serverName: "admiral"),
+        server: .http1(
+            configuration: HTTP1Channel.Configuration(
+                additionalChannelHandlers: [LingeringCloseHandler()], idleTimeout: idleTimeout)),
+        configuration: ApplicationConfiguration(
+            address: address, serverName: "admiral",
+            availableConnectionsDelegate: MaximumAvailableConnections(maxConnections, logger: logger)),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
         logger: logger)
 }

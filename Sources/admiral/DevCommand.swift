@@ -32,6 +32,7 @@ struct DevCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = bootstrapLogging(level: options.logLevel)
         options.installExecutor(logger: logger)
+        options.raiseOpenFileLimit(logger: logger)
         let serverDir = (dataDir as NSString).appendingPathComponent("server")
         let agentDir = (dataDir as NSString).appendingPathComponent("agent")
         try FileManager.default.createDirectory(atPath: serverDir, withIntermediateDirectories: true)
@@ -48,6 +49,7 @@ struct DevCommand: AsyncParsableCommand {
             controlPlane: controlPlane,
             address: .hostname(options.host, port: options.port),
             idleTimeout: .seconds(Int64(options.connectionIdleTimeout)),
+            maxConnections: options.maxConnections,
             logger: logger,
             onServerRunning: { port in
                 FileHandle.standardOutput.write(Data(options.exportLines(port: port, principal: generated).utf8))

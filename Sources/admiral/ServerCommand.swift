@@ -23,6 +23,7 @@ struct ServerCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = bootstrapLogging(level: options.logLevel)
         options.installExecutor(logger: logger)
+        options.raiseOpenFileLimit(logger: logger)
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let (principals, generated) = try options.loadPrincipals(dataDir: dataDir)
         let stores = try ServerStores(folder: dataDir)
@@ -33,6 +34,7 @@ struct ServerCommand: AsyncParsableCommand {
             controlPlane: controlPlane,
             address: .hostname(options.host, port: options.port),
             idleTimeout: .seconds(Int64(options.connectionIdleTimeout)),
+            maxConnections: options.maxConnections,
             logger: logger,
             onServerRunning: { port in
                 FileHandle.standardOutput.write(Data(options.exportLines(port: port, principal: generated).utf8))

@@ -77,6 +77,14 @@ struct ServerOptions: ParsableArguments {
     var connectionIdleTimeout: Int = Int(Server.defaultIdleTimeout.nanoseconds / 1_000_000_000)
 
     @Option(
+        help: """
+            Connections the API port holds at once; past it new connections wait in the \
+            kernel's backlog until one closes, so one client cannot use up the process's \
+            file descriptors.
+            """)
+    var maxConnections: Int = Server.defaultMaxConnections
+
+    @Option(
         help: ArgumentHelp(
             "Where Swift concurrency runs: 'nio' (the event loops that serve HTTP, with no thread hop between a "
                 + "request's I/O and its handler) or 'swift' (Swift's default thread pool).",
@@ -91,6 +99,9 @@ struct ServerOptions: ParsableArguments {
         }
         guard (1...3600).contains(connectionIdleTimeout) else {
             throw ValidationError("--connection-idle-timeout must be between 1 and 3600 seconds.")
+        }
+        guard (1...1_000_000).contains(maxConnections) else {
+            throw ValidationError("--max-connections must be between 1 and 1000000.")
         }
         guard accountId.count == 12, accountId.allSatisfy(\.isNumber) else {
             throw ValidationError("--account-id must be 12 digits.")
@@ -121,6 +132,29 @@ struct ServerOptions: ParsableArguments {
             logger.info("Swift concurrency runs on SwiftNIO's event loops")
         } else {
             logger.warning("Swift concurrency stays on its default executor: this runtime does not allow another")
+        }
+    }
+
+    /// File descriptors kept for everything but API connections: the store, Docker, the
+    /// load balancer's listeners and their connections, log files.
+    static let reservedFileDescriptors = 1024
+
+    /// Raises the soft open-file limit towards the hard one when `--max-connections` and
+    /// the reserve need more, and warns when even the hard limit is too low. Call it once,
+    /// at start.
+    func raiseOpenFileLimit(logger: Logger) {
+        let needed = rlim_t(maxConnections + Self.reservedFileDescriptors)
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < needed else { return }
+        var raised = limit
+        raised.rlim_cur = min(needed, limit.rlim_max)
+        if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        if limit.rlim_cur < needed {
+            logger.warning(
+                "the open-file limit is below --max-connections plus what the server needs besides",
+                metadata: [
+                    "limit": .stringConvertible(limit.rlim_cur), "max-connections": .stringConvertible(maxConnections),
+                ])
         }
     }
 

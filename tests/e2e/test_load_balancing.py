@@ -363,3 +363,84 @@ def test_a_rolling_deployment_under_load_loses_no_request(make_server, make_agen
                for t in stopped if t["taskArn"] in old), (summary, events)
     assert all(t["stoppedReason"].startswith("Task failed ELB health checks")
                for t in stopped if t["taskArn"] not in old), (summary, events)
+
+
+def closed_within(connection, seconds):
+    """Whether the peer ends the connection within `seconds` (end of stream or reset)."""
+    connection.settimeout(seconds)
+    try:
+        while connection.recv(4096):
+            pass
+        return True
+    except ConnectionResetError:
+        return True
+    except socket.timeout:
+        return False
+
+
+def test_client_header_and_idle_timeouts_and_bare_lf_targets(server):
+    # idle_timeout.timeout_seconds (2 here) closes a client that sends half a request head
+    # and goes quiet, and, as the header timeout (the idle timeout, at most 60 s), one that
+    # keeps trickling a head that never ends. The bounds only end waits that would
+    # otherwise never end.
+    elb = server.boto3("elbv2")
+    port = free_port()
+    lb = elb.create_load_balancer(Name=unique("lb"), Subnets=SUBNETS)["LoadBalancers"][0]
+    elb.modify_load_balancer_attributes(LoadBalancerArn=lb["LoadBalancerArn"], Attributes=[
+        {"Key": "idle_timeout.timeout_seconds", "Value": "2"}])
+    listener = elb.create_listener(LoadBalancerArn=lb["LoadBalancerArn"], Protocol="HTTP", Port=port, DefaultActions=[
+        {"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "200", "MessageBody": "fixed"}}])["Listeners"][0]
+    address = (lb["DNSName"], port)
+    wait_for("the listener up", lambda: get(f"http://{address[0]}:{port}/") == (200, "fixed"))
+
+    half = socket.create_connection(address)
+    half.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Half")
+    assert closed_within(half, 20)
+    half.close()
+
+    trickle = socket.create_connection(address)
+    trickle.sendall(b"GET / HTTP/1.1\r\n")
+    started = time.time()
+    line = 0
+    try:
+        while time.time() - started < 20:
+            time.sleep(0.25)
+            line += 1
+            trickle.sendall(f"X-Line-{line}: x\r\n".encode())
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    assert closed_within(trickle, 5), "a head trickled for 20 s was never cut off"
+    assert time.time() - started < 15
+    trickle.close()
+
+    # A target whose response head ends its lines with a bare LF is relayed (with CRLF).
+    target = socket.socket()
+    target.bind(("127.0.0.1", 0))
+    target.listen(16)
+
+    def serve(connection):
+        with connection:
+            connection.settimeout(5)
+            try:
+                while connection.recv(65536):
+                    connection.sendall(b"HTTP/1.1 200 OK\nContent-Length: 2\n\nok")
+            except OSError:
+                pass
+
+    def accept():
+        while True:
+            try:
+                connection, _ = target.accept()
+            except OSError:
+                return
+            threading.Thread(target=serve, args=(connection,), daemon=True).start()
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        group = target_group(elb, unique("tg"))
+        elb.register_targets(TargetGroupArn=group, Targets=[{"Id": "127.0.0.1", "Port": target.getsockname()[1]}])
+        elb.modify_listener(ListenerArn=listener["ListenerArn"], DefaultActions=[
+            {"Type": "forward", "TargetGroupArn": group}])
+        assert wait_for("the raw target answers", lambda: (lambda a: a if a != (200, "fixed") else None)(
+            get(f"http://{address[0]}:{port}/"))) == (200, "ok")
+    finally:
+        target.close()

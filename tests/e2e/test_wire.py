@@ -377,3 +377,72 @@ def test_connections_that_stall_or_idle_are_closed(make_server):
     # The server still serves new connections.
     assert wire.call(server, "ListClusters", {}).status == 200
 
+
+
+def health_over(connection):
+    connection.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+    return connection.recv(4096)
+
+
+def test_connections_over_max_connections_wait_until_one_closes(make_server):
+    # With --max-connections 3, a fourth connection is not accepted (it waits in the
+    # kernel's backlog, using no descriptor of the server's) until one of the three closes.
+    server = make_server(extra_args=["--max-connections", "3"])
+    host, port = server.endpoint.split("//")[1].split(":")
+    held = []
+    for _ in range(3):
+        connection = socket.create_connection((host, int(port)))
+        assert health_over(connection).startswith(b"HTTP/1.1 200"), "a connection within the limit is served"
+        held.append(connection)
+    waiting = socket.create_connection((host, int(port)))
+    waiting.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+    waiting.settimeout(2)
+    with pytest.raises(socket.timeout):
+        waiting.recv(4096)
+    held.pop().close()
+    waiting.settimeout(30)
+    assert waiting.recv(4096).startswith(b"HTTP/1.1 200")
+    for connection in held + [waiting]:
+        connection.close()
+
+
+def read_until_closed(connection, within):
+    """Everything the server sends until it ends the stream, and whether it did within
+    `within` seconds."""
+    connection.settimeout(within)
+    received = b""
+    try:
+        while True:
+            data = connection.recv(65536)
+            if not data:
+                return received, True
+            received += data
+    except ConnectionResetError:
+        return received, True
+    except socket.timeout:
+        return received, False
+
+
+@pytest.mark.parametrize("connection_field", ["Connection: close\r\n", ""])
+def test_body_over_the_limit_gets_413_and_the_connection_ends(server, connection_field):
+    # The server answers 413 without reading the body, then reads and drops what the
+    # client still sends and ends the connection, so a client that sends its whole body
+    # before reading (as many do) is not left blocked, and one that reads gets 413 then
+    # end of stream. The bounds only end waits that would otherwise never end.
+    host, port = server.endpoint.split("//")[1].split(":")
+    connection = socket.create_connection((host, int(port)))
+    length = TEN_MIB + 1
+    head = ("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.1\r\n"
+            f"X-Amz-Target: {wire.ECS_TARGET_PREFIX}RegisterTaskDefinition\r\n"
+            f"Content-Length: {length}\r\n{connection_field}\r\n").encode()
+    connection.settimeout(20)
+    connection.sendall(head + b"x" * length)
+    started = time.monotonic()
+    received, closed = read_until_closed(connection, within=20)
+    connection.close()
+    assert received.startswith(b"HTTP/1.1 413"), received[:200]
+    assert b"RequestEntityTooLargeException" in received
+    assert closed
+    assert time.monotonic() - started < 5
+    # The server is fine afterwards.
+    assert wire.call(server, "ListClusters", {}).status == 200

@@ -88,7 +88,16 @@ public struct AWSEndpoint: HTTPResponder {
                     httpStatus: request.method == .get ? 404 : 405)
             }
             var request = request
-            let body = try await Self.collectBody(&request, limit: configuration.maxBodyBytes)
+            let body: ByteBuffer
+            do {
+                body = try await Self.collectBody(&request, limit: configuration.maxBodyBytes)
+            } catch let error as AWSWireError {
+                // The rest of the body is not read: the connection ends after this answer
+                // (LingeringCloseHandler drains what the client still sends, then closes).
+                var response = errorResponse(error, format: format, requestId: requestId)
+                response.headers[.connection] = "close"
+                return response
+            }
             let identity = try verifier.verify(SigV4Request(request.head, body: body.readableBytesView))
             let bytes = try RequestCompression.decode(
                 body, encoding: request.headers[.contentEncoding], limit: configuration.maxBodyBytes)

@@ -121,7 +121,9 @@ extension FrontendHandler {
             while !responseStarted {
                 let head: HTTPHead
                 do {
-                    guard let length = try HTTPHeadParser.headLength(in: buffer, scanFrom: &responseScanOffset),
+                    guard
+                        let length = try HTTPHeadParser.headLength(
+                            in: buffer, scanFrom: &responseScanOffset, allowBareLF: true),
                         let bytes = buffer.readSlice(length: length)
                     else {
                         responseBuffer = buffer

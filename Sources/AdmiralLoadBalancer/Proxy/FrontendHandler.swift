@@ -39,6 +39,8 @@ final class FrontendHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var watchdog: Scheduled<Void>?
     var clientWritable = true
     var idleTimeout: TimeAmount = .seconds(60)
+    /// When the first bytes of the request head being read arrived; `nil` between heads.
+    var headStartedAt: NIODeadline?
     var listenerClosing = false
     var readsPaused = false
     var readPending = false
@@ -176,6 +178,26 @@ final class FrontendHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: - Timeouts
 
+    /// The longest a client may take to send a request head, counted from its first byte
+    /// (nginx's `client_header_timeout` default): a client that sends a head a byte at a
+    /// time cannot hold a connection for ever by never going idle.
+    static let maximumHeaderTimeout = TimeAmount.seconds(60)
+
+    /// The time a request head may take: the idle timeout, at most 60 seconds.
+    var headerTimeout: TimeAmount { min(idleTimeout, Self.maximumHeaderTimeout) }
+
+    /// The head being read started arriving: its deadline may be sooner than the one the
+    /// watchdog is armed for (with an idle timeout over 60 s), so the watchdog is re-armed.
+    private func headStarted() {
+        let now = NIODeadline.now()
+        headStartedAt = now
+        if headerTimeout < idleTimeout {
+            watchdog?.cancel()
+            watchdog = nil
+        }
+        armWatchdog(at: min(lastActivity + idleTimeout, now + headerTimeout))
+    }
+
     /// Arms the watchdog unless it is already armed: it is never later than the deadline
     /// it guards, since deadlines only move forward, and it re-arms itself when it fires early.
     func armWatchdog(at deadline: NIODeadline) {
@@ -192,12 +214,15 @@ final class FrontendHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let now = NIODeadline.now()
         switch state {
         case .idle:
-            // ALB closes a client connection that sent nothing for the idle timeout.
-            if now >= lastActivity + idleTimeout {
+            // ALB closes a client connection that sent nothing for the idle timeout, and
+            // one that has not completed its request head within the header timeout.
+            var deadline = lastActivity + idleTimeout
+            if let headStartedAt { deadline = min(deadline, headStartedAt + headerTimeout) }
+            if now >= deadline {
                 context.close(promise: nil)
                 return
             }
-            armWatchdog(at: lastActivity + idleTimeout)
+            armWatchdog(at: deadline)
         case .forwarding where upstream != nil:
             let deadline = upstreamActivity + idleTimeout
             if now >= deadline {
@@ -251,10 +276,12 @@ final class FrontendHandler: ChannelDuplexHandler, RemovableChannelHandler {
                     guard let length = try HTTPHeadParser.headLength(in: buffer, scanFrom: &headScanOffset),
                         let bytes = buffer.readSlice(length: length)
                     else {
+                        if headStartedAt == nil { headStarted() }
                         return
                     }
                     inbound = buffer.readableBytes > 0 ? buffer : nil
                     headScanOffset = 0
+                    headStartedAt = nil
                     head = try HTTPHeadParser.parseRequest(bytes)
                 } catch {
                     rejectMalformedRequest()

@@ -10,6 +10,11 @@ extension TaskDefinitionRules {
                 "Invalid 'cpu' setting for container '\(name)'. CPU units must be 0 or more; "
                     + "\(cpu) is not.")
         }
+        if let files = container.environmentFiles, files.count > maximumEnvironmentFiles {
+            throw invalid(
+                "Too many environment files for container '\(name)': at most \(maximumEnvironmentFiles) "
+                    + "may be given; it has \(files.count).")
+        }
         try validatePortMappings(container.portMappings ?? [], container: name, networkMode: task.networkMode)
         if let healthCheck = container.healthCheck {
             try validateHealthCheck(healthCheck, container: name)

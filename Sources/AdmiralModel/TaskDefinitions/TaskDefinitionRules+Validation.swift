@@ -11,6 +11,7 @@ extension TaskDefinitionRules {
     public static func validate(_ request: ECS.RegisterTaskDefinitionRequest) throws {
         try validateFamily(request.family)
         try validateContainerNames(request.containerDefinitions)
+        try validateDefinitionSize(request)
         try validateCompatibilities(request.requiresCompatibilities ?? [])
         try validateNetworkMode(request.networkMode)
         let size = try validateTaskSize(cpu: request.cpu, memory: request.memory)
@@ -81,11 +82,37 @@ extension TaskDefinitionRules {
             guard let image = container.image, !image.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw invalid("Container.image should not be null or empty.")
             }
+            guard image.utf8.count <= maximumImageLength else {
+                throw invalid(
+                    "Container.image of container '\(name)' is \(image.utf8.count) characters long; an image "
+                        + "reference may have at most \(maximumImageLength).")
+            }
+            guard hasValidImageCharacters(image) else {
+                throw invalid(
+                    "Container.image of container '\(name)' contains invalid characters. Use up to "
+                        + "\(maximumImageLength) letters, numbers, hyphens, underscores, colons, periods, "
+                        + "forward slashes, number signs and '@' (repository-url/image:tag or "
+                        + "repository-url/image@digest).")
+            }
             guard seen.insert(name).inserted else {
                 throw invalid(
                     "Container names must be unique within a Task Definition. '\(name)' is used "
                         + "more than once.")
             }
+        }
+    }
+
+    /// The whole definition, tags aside, is at most 64 KiB of JSON, as on ECS: every member
+    /// without a limit of its own (environment, command, labels...) is bounded by it.
+    static func validateDefinitionSize(_ request: ECS.RegisterTaskDefinitionRequest) throws {
+        var definition = request
+        definition.tags = nil
+        let size = try WireJSONEncoder.encode(definition).count
+        guard size <= maximumDefinitionBytes else {
+            throw invalid(
+                "Task definition size exceeds the limit: its JSON is \(size) bytes and a task definition may "
+                    + "have at most \(maximumDefinitionBytes) bytes (64 KiB). Shorten it, for example by "
+                    + "moving environment variables to environment files or secrets.")
         }
     }
 

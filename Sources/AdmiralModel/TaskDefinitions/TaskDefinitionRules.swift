@@ -23,6 +23,12 @@ public enum TaskDefinitionRules {
     static let maximumPlacementConstraints = 10
     /// The longest family, container or volume name ECS accepts.
     static let maximumNameLength = 255
+    /// The longest container image reference ECS accepts.
+    static let maximumImageLength = 255
+    /// The most environment files one container may name.
+    static let maximumEnvironmentFiles = 10
+    /// The largest task definition ECS registers: its JSON (tags aside) is at most 64 KiB.
+    public static let maximumDefinitionBytes = 64 * 1024
     /// The smallest memory limit or reservation, in MiB, that Docker 20.10 and later accept.
     static let minimumContainerMemoryMiB = 6
     /// The task-level CPU units ECS accepts for the EC2 and EXTERNAL launch types.
@@ -55,6 +61,18 @@ public enum TaskDefinitionRules {
         return name.unicodeScalars.allSatisfy { scalar in
             switch scalar {
             case "a"..."z", "A"..."Z", "0"..."9", "_", "-": true
+            default: false
+            }
+        }
+    }
+
+    /// Whether `image` uses only the characters ECS documents for an image reference:
+    /// letters, digits, hyphens, underscores, colons, periods, forward slashes and number
+    /// signs, plus `@` for a reference by digest (`repository@sha256:...`).
+    static func hasValidImageCharacters(_ image: String) -> Bool {
+        image.unicodeScalars.allSatisfy { scalar in
+            switch scalar {
+            case "a"..."z", "A"..."Z", "0"..."9", "-", "_", ":", ".", "/", "#", "@": true
             default: false
             }
         }

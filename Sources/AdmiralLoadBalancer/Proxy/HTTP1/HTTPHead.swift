@@ -30,7 +30,8 @@ struct HTTPHead {
     struct Field {
         var kind: FieldKind
         let lineStart: Int
-        /// Offset of the line's CR.
+        /// Offset of the line's CR (or of its LF, in a response head that ends lines with a
+        /// bare LF).
         let lineEnd: Int
         let nameEnd: Int
         let valueStart: Int
@@ -45,7 +46,7 @@ struct HTTPHead {
     var second: Range<Int> = 0..<0
     /// Request: version; response: reason phrase.
     var third: Range<Int> = 0..<0
-    /// Offset of the start line's CR.
+    /// Offset of the start line's CR (or bare LF, in a response).
     var startLineEnd = 0
     var fields: [Field] = []
     /// 0 for HTTP/1.0, 1 for HTTP/1.1.

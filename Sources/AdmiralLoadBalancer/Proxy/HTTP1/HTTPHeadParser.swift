@@ -12,7 +12,9 @@ enum HTTPHeadError: Error, Equatable {
 }
 
 /// Finds and parses HTTP/1.x heads in received bytes, strictly: CRLF line ends, single
-/// spaces in the start line, token field names, no obsolete line folding.
+/// spaces in the start line, token field names, no obsolete line folding. Response heads
+/// (from targets) may also end lines with a bare LF, which RFC 9112 (2.2) lets a recipient
+/// accept and nginx and HAProxy do; requests may not (a bare LF is a smuggling vector).
 enum HTTPHeadParser {
     /// ALB's limits: a 16 KiB request line or header line, a 64 KiB head.
     static let maximumLineLength = 16 * 1024
@@ -20,8 +22,12 @@ enum HTTPHeadParser {
 
     /// The length of the head at the start of `buffer` (through its empty line), `nil`
     /// when more bytes are needed. `scanFrom` lets a caller resume where it stopped.
-    static func headLength(in buffer: ByteBuffer, scanFrom: inout Int) throws(HTTPHeadError) -> Int? {
+    /// With `allowBareLF` (responses) a line may end with LF alone.
+    static func headLength(
+        in buffer: ByteBuffer, scanFrom: inout Int, allowBareLF: Bool = false
+    ) throws(HTTPHeadError) -> Int? {
         let found: Int? = buffer.withUnsafeReadableBytes { raw in
+            if allowBareLF { return bareLFHeadEnd(raw, scanFrom: &scanFrom) }
             let count = raw.count
             // `index` is a candidate for the final LF of CRLF CRLF.
             var index = max(scanFrom, 3)
@@ -44,6 +50,25 @@ enum HTTPHeadParser {
         return nil
     }
 
+    /// The end of a head whose lines may end with CRLF or LF: an LF after an empty line.
+    private static func bareLFHeadEnd(_ raw: UnsafeRawBufferPointer, scanFrom: inout Int) -> Int? {
+        let count = raw.count
+        var index = max(scanFrom, 1)
+        while index < count {
+            if raw[index] == UInt8(ascii: "\n") {
+                let before = raw[index - 1]
+                if before == UInt8(ascii: "\n")
+                    || (before == UInt8(ascii: "\r") && index >= 2 && raw[index - 2] == UInt8(ascii: "\n"))
+                {
+                    return index + 1
+                }
+            }
+            index += 1
+        }
+        scanFrom = max(2, count)
+        return nil
+    }
+
     /// Parses a request head (`head` holds exactly the head's bytes).
     static func parseRequest(_ head: ByteBuffer) throws(HTTPHeadError) -> HTTPHead {
         var result = HTTPHead(bytes: head)
@@ -61,17 +86,17 @@ enum HTTPHeadParser {
             result.third = (space2 + 1)..<lineEnd
             result.versionMinor = try parseVersion(raw, result.third)
             result.startLineEnd = lineEnd
-            try parseFields(raw, from: lineEnd + 2, into: &result)
+            try parseFields(raw, from: lineEnd + 2, allowBareLF: false, into: &result)
         }
         try checkFraming(&result, isRequest: true)
         return result
     }
 
-    /// Parses a response head.
+    /// Parses a response head, whose lines may end with CRLF or a bare LF.
     static func parseResponse(_ head: ByteBuffer) throws(HTTPHeadError) -> HTTPHead {
         var result = HTTPHead(bytes: head)
         try head.withUnsafeReadableBytes { (raw) throws(HTTPHeadError) in
-            let lineEnd = try findLineEnd(raw, from: 0)
+            let lineEnd = try findLineEnd(raw, from: 0, allowBareLF: true)
             guard lineEnd <= maximumLineLength, lineEnd >= 12 else { throw .malformed }
             result.first = 0..<8
             result.versionMinor = try parseVersion(raw, 0..<8)
@@ -88,7 +113,7 @@ enum HTTPHeadParser {
             result.second = 9..<12
             result.third = min(13, lineEnd)..<lineEnd
             result.startLineEnd = lineEnd
-            try parseFields(raw, from: lineEnd + 2, into: &result)
+            try parseFields(raw, from: nextLine(raw, after: lineEnd), allowBareLF: true, into: &result)
         }
         try checkFraming(&result, isRequest: false)
         return result
@@ -108,9 +133,12 @@ enum HTTPHeadParser {
         }
     }
 
-    /// The offset of the CR ending the line that starts at `from`; a lone CR or LF, or a
-    /// NUL, is malformed.
-    private static func findLineEnd(_ raw: UnsafeRawBufferPointer, from: Int) throws(HTTPHeadError) -> Int {
+    /// The offset of the CR ending the line that starts at `from` (or of its LF, when
+    /// `allowBareLF` and the line ends with LF alone); a lone CR, a lone LF unless allowed,
+    /// or a NUL, is malformed.
+    private static func findLineEnd(
+        _ raw: UnsafeRawBufferPointer, from: Int, allowBareLF: Bool = false
+    ) throws(HTTPHeadError) -> Int {
         var index = from
         let count = raw.count
         while index < count {
@@ -119,10 +147,19 @@ enum HTTPHeadParser {
                 guard index + 1 < count, raw[index + 1] == UInt8(ascii: "\n") else { throw .malformed }
                 return index
             }
-            if byte == UInt8(ascii: "\n") || byte == 0 { throw .malformed }
+            if byte == UInt8(ascii: "\n") {
+                guard allowBareLF else { throw .malformed }
+                return index
+            }
+            if byte == 0 { throw .malformed }
             index += 1
         }
         throw .malformed
+    }
+
+    /// Where the line after the one ending at `lineEnd` (a CR of CRLF, or a bare LF) starts.
+    private static func nextLine(_ raw: UnsafeRawBufferPointer, after lineEnd: Int) -> Int {
+        raw[lineEnd] == UInt8(ascii: "\r") ? lineEnd + 2 : lineEnd + 1
     }
 
     private static func find(_ byte: UInt8, _ raw: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
@@ -134,18 +171,22 @@ enum HTTPHeadParser {
         return nil
     }
 
-    private static func parseFields(_ raw: UnsafeRawBufferPointer, from start: Int, into head: inout HTTPHead)
-        throws(HTTPHeadError)
-    {
+    private static func parseFields(
+        _ raw: UnsafeRawBufferPointer, from start: Int, allowBareLF: Bool, into head: inout HTTPHead
+    ) throws(HTTPHeadError) {
         var index = start
         head.fields.reserveCapacity(12)
         while true {
-            guard index + 1 < raw.count else { throw .malformed }
+            guard index < raw.count else { throw .malformed }
             if raw[index] == UInt8(ascii: "\r") {
-                guard raw[index + 1] == UInt8(ascii: "\n") else { throw .malformed }
+                guard index + 1 < raw.count, raw[index + 1] == UInt8(ascii: "\n") else { throw .malformed }
                 break
             }
-            let lineEnd = try findLineEnd(raw, from: index)
+            if raw[index] == UInt8(ascii: "\n") {
+                guard allowBareLF else { throw .malformed }
+                break
+            }
+            let lineEnd = try findLineEnd(raw, from: index, allowBareLF: allowBareLF)
             guard lineEnd - index <= maximumLineLength else { throw .tooLarge }
             // A field line: token ":" OWS value OWS. A line starting with whitespace is an
             // obsolete fold, refused as RFC 9112 allows.
@@ -169,7 +210,7 @@ enum HTTPHeadParser {
                 valueEnd: valueEnd)
             try note(field, raw, into: &head)
             head.fields.append(field)
-            index = lineEnd + 2
+            index = nextLine(raw, after: lineEnd)
         }
         if head.hasConnectionTokens { markListedInConnection(raw, &head) }
     }

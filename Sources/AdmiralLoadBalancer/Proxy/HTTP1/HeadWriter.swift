@@ -66,14 +66,18 @@ enum HeadWriter {
         _ head: HTTPHead, cookies: [String], connection: ConnectionField, reserve: Int, into out: inout ByteBuffer
     ) {
         out.clear(minimumCapacity: head.bytes.readableBytes + 64 + reserve + cookies.count * 96)
+        // Each line is copied without its end and given CRLF: a target may end lines
+        // with a bare LF, and the client gets CRLF whatever the target sent.
         head.bytes.withUnsafeReadableBytes { raw in
-            out.writeBytes(UnsafeRawBufferPointer(rebasing: raw[0..<(head.startLineEnd + 2)]))
+            out.writeBytes(UnsafeRawBufferPointer(rebasing: raw[0..<head.startLineEnd]))
+            out.writeStaticString(crlf)
             for field in head.fields {
                 switch field.kind {
                 case .connection, .keepAlive, .proxyConnection, .te, .upgrade, .listedInConnection:
                     continue
                 default:
-                    out.writeBytes(UnsafeRawBufferPointer(rebasing: raw[field.lineStart..<(field.lineEnd + 2)]))
+                    out.writeBytes(UnsafeRawBufferPointer(rebasing: raw[field.lineStart..<field.lineEnd]))
+                    out.writeStaticString(crlf)
                 }
             }
         }
