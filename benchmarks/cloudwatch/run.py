@@ -52,6 +52,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "api"))
 import bench  # noqa: E402  (benchmarks/api/bench.py: wrk's report parser)
 from admiral_bench import Agent, Server, free_port, log, percentile, scratch, wait_for  # noqa: E402
 from admiral_bench import loadavg as load_averages  # noqa: E402
+from admiral_bench import revision  # noqa: E402
 
 
 def loadavg():
@@ -970,16 +971,6 @@ def record(doc, r, table, verdicts):
     with open(doc, "w") as f:
         f.write(text)
     log(f"recorded in {doc}")
-
-
-def revision():
-    """The commit measured, and the Swift files that differ from it, if any."""
-    git = ["git", "-C", os.path.join(HERE, "..", "..")]
-    commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    changed = subprocess.run([*git, "status", "--porcelain", "--", "Sources", "Package.swift"], capture_output=True,
-                             text=True).stdout.split("\n")
-    changed = [line[3:] for line in changed if line.strip()]
-    return f"commit {commit or '?'}" + (f", with uncommitted changes to {', '.join(changed)}" if changed else "")
 
 
 def versions():

@@ -13,7 +13,9 @@
 # 200 calls / 20 s), QUERY_TIMEOUT (60 s), ALARMS (10000), INSTANCES (100),
 # CONTROL_RATE (20 calls/s), CONTROL_SECONDS (15), CONTROL_ROUNDS (3), PARTS
 # (ingest,query,alarms,control), KEEP_WORK=1 (keep logs and reports), PERF=1 (perf record
-# each measured alarm pass; the data and reports stay in the kept folder; not with --record).
+# each measured alarm pass; the data and reports stay in the kept folder; not with --record),
+# BENCH_REVISION (what to record as the binary's source when ADMIRAL_BINARY was built from another
+# state of the tree).
 # Traffic goes to 127.0.0.1 only.
 set -euo pipefail
 
@@ -25,7 +27,7 @@ RECORD=()
 for arg in "$@"; do
     case "$arg" in
         --record) RECORD=(--record "$DOC") ;;
-        -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done

@@ -235,3 +235,17 @@ def release_binary(root):
 
 def scratch(prefix):
     return tempfile.mkdtemp(prefix=f"admiral-bench-{prefix}-")
+
+
+def revision():
+    """The source of the binary measured: BENCH_REVISION when set (ADMIRAL_BINARY was built
+    from another state of the tree than the current one), otherwise the commit and the Swift
+    files that differ from it, as the working tree stands."""
+    if os.environ.get("BENCH_REVISION"):
+        return os.environ["BENCH_REVISION"]
+    git = ["git", "-C", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")]
+    commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    changed = subprocess.run([*git, "status", "--porcelain", "--", "Sources", "Package.swift"], capture_output=True,
+                             text=True).stdout.split("\n")
+    changed = [line[3:] for line in changed if line.strip()]
+    return f"commit {commit or '?'}" + (f", with uncommitted changes to {', '.join(changed)}" if changed else "")
