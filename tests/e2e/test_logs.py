@@ -324,3 +324,127 @@ def test_awslogs_delivers_100000_lines_once_across_ten_seconds_without_the_serve
     assert outs == [f"out {i}" for i in range(1, n + 1)]
     # filter-log-events finds them too, each once.
     assert len(filtered(logs, group, '"out 99999"')) == 1
+
+
+def run_logging_task(server, cluster, family, containers):
+    """Runs one task whose containers (name, shell command, extra awslogs options) log
+    through awslogs to /ecs/FAMILY; returns the task ARN, the group and each container's
+    stream."""
+    definitions = [{
+        "name": name, "image": TEST_IMAGE, "memory": 32, "essential": True,
+        "command": ["sh", "-c", command],
+        "logConfiguration": {"logDriver": "awslogs", "options": {
+            "awslogs-group": f"/ecs/{family}", "awslogs-region": "us-east-1", "awslogs-stream-prefix": "ecs",
+            "awslogs-create-group": "true", **options}}} for name, command, options in containers]
+    server.aws("ecs", "register-task-definition", "--family", family,
+               "--container-definitions", json.dumps(definitions))
+    arn = server.aws("ecs", "run-task", "--cluster", cluster, "--task-definition", family)["tasks"][0]["taskArn"]
+    task_id = arn.split("/")[-1]
+    return arn, f"/ecs/{family}", {name: f"ecs/{name}/{task_id}" for name, _, _ in containers}
+
+
+def container_ids(arn):
+    """{container name: Docker id} of a task's containers."""
+    ids = {}
+    for line in docker("ps", "-a", "--no-trunc", "--filter", f"label=com.amazonaws.ecs.task-arn={arn}",
+                       "--format", '{{.ID}} {{.Label "com.amazonaws.ecs.container-name"}}').splitlines():
+        container, name = line.split(" ", 1)
+        ids[name] = container
+    return ids
+
+
+def test_awslogs_multiline_pattern_and_datetime_format_group_lines(server, make_agent, logs):
+    cluster = "awslogs-multiline"
+    server.aws("ecs", "create-cluster", "--cluster-name", cluster)
+    make_agent(server, cluster).arn()
+    pattern = ('echo "INFO start"; echo "ERROR boom"; echo "  at one()"; echo ""; echo "  at two()"; '
+               'echo "INFO next"; echo "ERROR last"; echo "  at three()"; exec sleep 3600')
+    dated = ('echo "2024-05-01 10:00:00 first"; echo "  continued"; echo "2024-05-01 10:00:01 second"; '
+             'echo "  and more"; exec sleep 3600')
+    arn, group, streams = run_logging_task(server, cluster, "multiline", [
+        ("pattern", pattern, {"awslogs-multiline-pattern": "^(INFO|ERROR) "}),
+        ("dated", dated, {"awslogs-datetime-format": "%Y-%m-%d %H:%M:%S"})])
+    # The containers keep running: the last event of each is handed over once it is 5 s
+    # old, not when the output ends.
+    want = {"pattern": ["INFO start", "ERROR boom\n  at one()\n\n  at two()", "INFO next", "ERROR last\n  at three()"],
+            "dated": ["2024-05-01 10:00:00 first\n  continued", "2024-05-01 10:00:01 second\n  and more"]}
+    for name, stream in streams.items():
+        got = wait_for(f"{name}'s events", lambda: (m := delivered(logs, group, stream)) and len(m) >= len(want[name])
+                       and m, timeout=60)
+        assert got == want[name]
+    task = server.aws("ecs", "describe-tasks", "--cluster", cluster, "--tasks", arn)["tasks"][0]
+    assert task["lastStatus"] == "RUNNING"
+    time.sleep(2)
+    assert [delivered(logs, group, stream) for stream in streams.values()] == list(want.values())
+    server.aws("ecs", "stop-task", "--cluster", cluster, "--task", arn)
+
+
+def test_awslogs_non_blocking_mode_drops_what_its_buffer_cannot_hold(server, make_agent, logs):
+    cluster = "awslogs-nonblocking"
+    server.aws("ecs", "create-cluster", "--cluster-name", cluster)
+    data_dir = os.path.join(server.data_dir, "agent-nb")
+    agent = make_agent(server, cluster, data_dir=data_dir)
+    agent.arn()
+    n = 10000
+    printer = f"i=1; while [ $i -le {n} ]; do echo \"line $i\"; i=$((i+1)); done"
+    arn, group, streams = run_logging_task(server, cluster, "nonblocking", [
+        ("lossy", printer, {"mode": "non-blocking", "max-buffer-size": "4k"}),
+        ("lossless", printer, {"max-buffer-size": "4k"})])
+    ids = wait_for("both containers", lambda: len(ids := container_ids(arn)) == 2 and ids, timeout=60)
+
+    def position(name):
+        try:
+            with open(os.path.join(data_dir, "awslogs", ids[name] + ".json")) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return {}
+    try:
+        wait_for("both containers' output shipped", lambda: all(position(name).get("complete") for name in ids),
+                 timeout=180, interval=0.5)
+    except AssertionError as error:
+        raise AssertionError(f"{error}\npositions: {[position(name) for name in ids]}\nfiles: "
+                             f"{os.listdir(os.path.join(data_dir, 'awslogs'))} ids {ids}\nagent log:\n"
+                             f"{agent.read_log()}") from None
+    # Blocking mode with the same small buffer waits for room: every line, in order.
+    assert delivered(logs, group, streams["lossless"]) == [f"line {i}" for i in range(1, n + 1)]
+    assert position("lossless")["dropped"] == 0
+    # Non-blocking mode drops what does not fit; what it keeps is in order, each once,
+    # and the agent counted the rest.
+    kept = delivered(logs, group, streams["lossy"])
+    numbers = [int(m.split()[1]) for m in kept]
+    assert 0 < len(kept) < n
+    assert numbers == sorted(set(numbers))
+    assert len(kept) + position("lossy")["dropped"] == n
+    task = server.aws("ecs", "describe-tasks", "--cluster", cluster, "--tasks", arn)["tasks"][0]
+    assert {c["name"]: c.get("exitCode") for c in task["containers"]} == {"lossy": 0, "lossless": 0}
+
+
+def test_awslogs_splits_a_line_over_256_kib_into_events(server, make_agent, logs):
+    cluster = "awslogs-long"
+    server.aws("ecs", "create-cluster", "--cluster-name", cluster)
+    make_agent(server, cluster).arn()
+    # 600,000 ASCII bytes, then 100,000 three-byte characters (300,000 bytes) on one line.
+    command = ("echo before; head -c 600000 /dev/zero | tr '\\0' a; echo; "
+               "yes € | head -n 100000 | tr -d '\\n'; echo; echo after")
+    arn, group, streams = run_logging_task(server, cluster, "long", [("long", command, {})])
+    stream = streams["long"]
+    messages = wait_for("every piece", lambda: (m := delivered(logs, group, stream)) and m[-1] == "after" and m,
+                        timeout=120)
+    limit = 262_144 - 26
+    assert messages[0] == "before" and messages[-1] == "after"
+    pieces = messages[1:-1]
+    assert all(len(p.encode()) <= limit for p in pieces)
+    ascii_pieces = [p for p in pieces if p.startswith("a")]
+    euro_pieces = [p for p in pieces if p.startswith("€")]
+    assert len(ascii_pieces) + len(euro_pieces) == len(pieces)
+    assert [len(p) for p in ascii_pieces] == [limit, limit, 600_000 - 2 * limit]
+    assert "".join(ascii_pieces) == "a" * 600_000
+    # Docker's json-file cuts a long line every 16 KiB and stores each piece as JSON, which
+    # turns a character cut in two into U+FFFD: the events hold what Docker kept, cut
+    # only between characters.
+    [container] = container_ids(arn).values()
+    kept = docker("logs", container).split("\n")[2]
+    assert kept.count("€") > 99_000 and "".join(euro_pieces) == kept
+    assert len(euro_pieces) == 2 and len(euro_pieces[0].encode()) > limit - 3
+    # FilterLogEvents sees the same events.
+    assert len(filtered(logs, group, "", logStreamNames=[stream])) == len(messages)

@@ -22,7 +22,7 @@ actor AWSLogsShipper {
         var dropped: Int
     }
 
-    /// How long events wait for more before a batch is sent.
+    /// How long events wait for more before a batch is sent (a full batch goes at once).
     static let batchDelay: Duration = .milliseconds(200)
     /// How often the agent looks for containers to follow.
     static let scanInterval: Duration = .seconds(1)
@@ -84,48 +84,63 @@ actor AWSLogsShipper {
     /// Follows one container until its output ends and every event is delivered.
     func follow(_ id: String, options: AWSLogsOptions, from start: Position) async {
         let buffer = LogBuffer(capacity: options.maxBufferBytes, nonBlocking: options.nonBlocking)
+        let assembly = LogAssembly(options: options, from: start, buffer: buffer)
         await withDiscardingTaskGroup { group in
-            group.addTask { await self.read(id, options: options, from: start, into: buffer) }
+            group.addTask { await self.read(id, options: options, from: start, into: assembly) }
             group.addTask { await self.send(id, options: options, from: start, buffer: buffer) }
+            if options.multilinePattern != nil {
+                group.addTask { await Self.flushMultiline(assembly) }
+            }
         }
         done(id)
     }
 
     /// Reads the container's lines into events, from where delivery stopped.
-    nonisolated func read(_ id: String, options: AWSLogsOptions, from start: Position, into buffer: LogBuffer) async {
-        var assembler = LogEventAssembler(
-            multilinePattern: options.multilinePattern, linesConsumed: start.linesDelivered)
-        var ordinal = start.nextOrdinal
-        var seen = 0
+    ///
+    /// Docker's follow stream can end before the last lines when the container exits
+    /// while the reader is behind (Docker 20.10 ends it with most of a fast burst unread),
+    /// so the end of a stream is trusted only when a stream opened after the container
+    /// stopped brings no new line: each pass skips the lines already read.
+    nonisolated func read(_ id: String, options: AWSLogsOptions, from start: Position, into assembly: LogAssembly)
+        async
+    {
+        var consumed = start.linesDelivered
         while !Task.isCancelled {
             do {
+                var seen = 0
+                var fresh = 0
                 for try await line in try await docker.followLogs(id) {
                     seen += 1
-                    guard seen > start.linesDelivered else { continue }
-                    let timestamp = Self.millis(line.timestamp)
-                    for event in assembler.add(text: line.text, timestamp: timestamp) {
-                        await buffer.push(event, ordinal: ordinal)
-                        ordinal += 1
-                    }
+                    guard seen > consumed else { continue }
+                    consumed = seen
+                    fresh += 1
+                    await assembly.buffer.waitForRoom()
+                    assembly.add(text: line.text, timestamp: Self.millis(line.timestamp))
                 }
-                for event in assembler.finish() {
-                    await buffer.push(event, ordinal: ordinal)
-                    ordinal += 1
-                }
-                buffer.close()
+                if fresh > 0 { continue }
+                assembly.finish()
                 return
             } catch {
                 logger.notice(
                     "following container logs failed; retrying",
                     metadata: ["container.id": .string(id), "error": .string("\(error)")])
                 try? await Task.sleep(for: Self.retryDelay)
-                // Start over from the first line not yet read.
-                seen = 0
-                assembler = LogEventAssembler(
-                    multilinePattern: options.multilinePattern, linesConsumed: start.linesDelivered)
-                ordinal = start.nextOrdinal
-                buffer.reset()
+                // Start over from the first line not yet delivered.
+                consumed = start.linesDelivered
+                assembly.reset()
             }
+        }
+    }
+
+    /// How often an open multi-line event is checked for its age.
+    static let multilineFlushCheck: Duration = .milliseconds(500)
+
+    /// Hands over open multi-line events once they are too old to take more lines, until
+    /// the output ends.
+    static func flushMultiline(_ assembly: LogAssembly) async {
+        while !Task.isCancelled && !assembly.buffer.isClosed {
+            try? await Task.sleep(for: multilineFlushCheck)
+            assembly.flush(now: Int(Date().timeIntervalSince1970 * 1000))
         }
     }
 
@@ -134,7 +149,7 @@ actor AWSLogsShipper {
         var position = start
         await ensureStream(options)
         while !Task.isCancelled {
-            try? await Task.sleep(for: Self.batchDelay)
+            await buffer.waitForBatch(Self.batchDelay)
             let (batch, closed, dropped) = buffer.take()
             if dropped > 0 {
                 position.dropped += dropped
@@ -222,16 +237,129 @@ actor AWSLogsShipper {
         return out
     }
 
-    /// Milliseconds of Docker's RFC 3339 timestamp (`2024-01-02T03:04:05.123456789Z`).
+    /// Milliseconds of Docker's RFC 3339 timestamp (`2024-01-02T03:04:05.123456789Z`), read
+    /// by hand: it is parsed once per line, and a date formatter per line cost more than
+    /// the rest of the agent's work on it. Falls back to the clock for text it does not read.
     static func millis(_ text: String) -> Int {
-        guard let date = DockerRuntime.parseDate(text) else { return Int(Date().timeIntervalSince1970 * 1000) }
-        return Int((date.timeIntervalSince1970 * 1000).rounded(.down))
+        parseMillis(text) ?? Int(Date().timeIntervalSince1970 * 1000)
+    }
+
+    static func parseMillis(_ text: String) -> Int? {
+        let bytes = Array(text.utf8)
+        func digits(_ start: Int, _ count: Int) -> Int? {
+            guard start + count <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[start..<start + count] {
+                guard byte >= 48 && byte <= 57 else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        guard bytes.count >= 20, bytes[4] == 45, bytes[7] == 45, bytes[10] == 84 || bytes[10] == 116,
+            bytes[13] == 58, bytes[16] == 58, let year = digits(0, 4), let month = digits(5, 2),
+            let day = digits(8, 2), let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        var index = 19
+        var millis = 0
+        if bytes[index] == 46 {  // "."
+            index += 1
+            var scale = 100
+            while index < bytes.count, bytes[index] >= 48 && bytes[index] <= 57 {
+                millis += Int(bytes[index] - 48) * scale
+                scale /= 10
+                index += 1
+            }
+        }
+        guard index < bytes.count else { return nil }
+        var offset = 0
+        switch bytes[index] {
+        case 90, 122:  // "Z"
+            guard index + 1 == bytes.count else { return nil }
+        case 43, 45:  // "+", "-"
+            guard index + 6 == bytes.count, bytes[index + 3] == 58, let hours = digits(index + 1, 2),
+                let minutes = digits(index + 4, 2)
+            else { return nil }
+            offset = (hours * 60 + minutes) * 60 * (bytes[index] == 43 ? 1 : -1)
+        default:
+            return nil
+        }
+        // Days since 1970-01-01 of a civil date (proleptic Gregorian calendar).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return seconds * 1000 + millis
+    }
+}
+
+/// The assembler of one container's events and the ordinal of the next, shared by the
+/// reader (which adds lines) and the multi-line flusher (which closes events by the
+/// clock); both hand events to the buffer under one lock, so ordinals follow the buffer's
+/// order.
+final class LogAssembly: Sendable {
+    struct State {
+        var assembler: LogEventAssembler
+        var ordinal: Int64
+    }
+
+    let buffer: LogBuffer
+    let options: AWSLogsOptions
+    let start: AWSLogsShipper.Position
+    let state: Mutex<State>
+
+    init(options: AWSLogsOptions, from start: AWSLogsShipper.Position, buffer: LogBuffer) {
+        self.buffer = buffer
+        self.options = options
+        self.start = start
+        state = Mutex(Self.initial(options: options, start: start))
+    }
+
+    static func initial(options: AWSLogsOptions, start: AWSLogsShipper.Position) -> State {
+        State(
+            assembler: LogEventAssembler(
+                multilinePattern: options.multilinePattern, linesConsumed: start.linesDelivered),
+            ordinal: start.nextOrdinal)
+    }
+
+    func add(text: String, timestamp: Int) {
+        state.withLock { state in offer(state.assembler.add(text: text, timestamp: timestamp), &state) }
+    }
+
+    func flush(now: Int) {
+        state.withLock { state in offer(state.assembler.flush(now: now), &state) }
+    }
+
+    /// Hands over the event still open and closes the buffer.
+    func finish() {
+        state.withLock { state in
+            offer(state.assembler.finish(), &state)
+            buffer.close()
+        }
+    }
+
+    /// Back to where delivery stopped, with an empty buffer (the lines are read again).
+    func reset() {
+        state.withLock { state in
+            state = Self.initial(options: options, start: start)
+            buffer.reset()
+        }
+    }
+
+    private func offer(_ events: [LogEventAssembler.Event], _ state: inout State) {
+        for event in events {
+            buffer.offer(event, ordinal: state.ordinal)
+            state.ordinal += 1
+        }
     }
 }
 
 /// The events read and not yet sent, bounded by bytes: in blocking mode the reader waits
-/// for room (Docker keeps the output meanwhile); in non-blocking mode what does not fit is
-/// dropped and counted.
+/// for room before it reads a line (Docker keeps the output meanwhile); in non-blocking
+/// mode what does not fit is dropped and counted.
 final class LogBuffer: Sendable {
     struct Item: Sendable {
         var event: LogEventAssembler.Event
@@ -245,6 +373,9 @@ final class LogBuffer: Sendable {
         var dropped = 0
     }
 
+    /// How often a blocked reader looks for room again.
+    static let roomCheck: Duration = .milliseconds(10)
+
     let capacity: Int
     let nonBlocking: Bool
     let state = Mutex(State())
@@ -254,23 +385,39 @@ final class LogBuffer: Sendable {
         self.nonBlocking = nonBlocking
     }
 
-    func push(_ event: LogEventAssembler.Event, ordinal: Int64) async {
-        let size = LogBatchRules.size(of: event.message)
-        while true {
-            let added = state.withLock { state -> Bool in
-                if state.bytes + size <= capacity || state.items.isEmpty {
-                    state.items.append(Item(event: event, ordinal: ordinal))
-                    state.bytes += size
-                    return true
-                }
-                if nonBlocking {
-                    state.dropped += 1
-                    return true
-                }
-                return false
+    /// In blocking mode, waits until the buffer holds less than its capacity.
+    func waitForRoom() async {
+        guard !nonBlocking else { return }
+        while state.withLock({ $0.bytes >= capacity }) && !Task.isCancelled {
+            try? await Task.sleep(for: Self.roomCheck)
+        }
+    }
+
+    /// Waits until the buffer holds a full PutLogEvents batch (or is full), the output
+    /// ended, or `delay` passed: under load batches leave as soon as they are whole rather
+    /// than on the clock.
+    func waitForBatch(_ delay: Duration) async {
+        let deadline = ContinuousClock.now + delay
+        let fullBytes = min(capacity, Logs.Limits.bytesPerBatch)
+        while ContinuousClock.now < deadline && !Task.isCancelled {
+            let ready = state.withLock {
+                $0.closed || $0.bytes >= fullBytes || $0.items.count >= Logs.Limits.eventsPerBatch
             }
-            if added || Task.isCancelled { return }
-            try? await Task.sleep(for: .milliseconds(10))
+            if ready { return }
+            try? await Task.sleep(for: Self.roomCheck)
+        }
+    }
+
+    /// Adds an event; in non-blocking mode, drops it when it does not fit.
+    func offer(_ event: LogEventAssembler.Event, ordinal: Int64) {
+        let size = LogBatchRules.size(of: event.message)
+        state.withLock { state in
+            if nonBlocking && state.bytes + size > capacity && !state.items.isEmpty {
+                state.dropped += 1
+                return
+            }
+            state.items.append(Item(event: event, ordinal: ordinal))
+            state.bytes += size
         }
     }
 
@@ -284,6 +431,8 @@ final class LogBuffer: Sendable {
             return (state.items, state.closed && state.items.isEmpty, state.dropped)
         }
     }
+
+    var isClosed: Bool { state.withLock { $0.closed } }
 
     func close() { state.withLock { $0.closed = true } }
 

@@ -60,6 +60,11 @@ public struct DockerLogStream: AsyncSequence, Sendable {
         self.body = body
     }
 
+    /// The lines of logs API frames already read whole (for tests).
+    init(frames: [UInt8]) {
+        self.body = .bytes(ByteBuffer(bytes: frames))
+    }
+
     /// Starts reading lines.
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(chunks: body.makeAsyncIterator())
@@ -69,7 +74,10 @@ public struct DockerLogStream: AsyncSequence, Sendable {
     public struct AsyncIterator: AsyncIteratorProtocol {
         private var chunks: HTTPClientResponse.Body.AsyncIterator
         private var buffer = ByteBuffer()
-        private var partial: [UInt8: DockerLogLine] = [:]
+        /// The start of a line per stream that Docker split into partial frames, as bytes:
+        /// Docker cuts a long line every 16 KiB, which may fall inside a UTF-8 character, so
+        /// the text is decoded only once the line is whole.
+        private var partial: [UInt8: (timestamp: String, bytes: [UInt8])] = [:]
         private var finished = false
 
         init(chunks: HTTPClientResponse.Body.AsyncIterator) {
@@ -83,7 +91,8 @@ public struct DockerLogStream: AsyncSequence, Sendable {
                 if finished {
                     if let (key, line) = partial.first {
                         partial[key] = nil
-                        return line
+                        return DockerLogLine(
+                            stream: key, timestamp: line.timestamp, text: String(decoding: line.bytes, as: UTF8.self))
                     }
                     return nil
                 }
@@ -109,21 +118,23 @@ public struct DockerLogStream: AsyncSequence, Sendable {
                 let length = Int(header[4]) << 24 | Int(header[5]) << 16 | Int(header[6]) << 8 | Int(header[7])
                 guard buffer.readableBytes >= 8 + length else { return nil }
                 buffer.moveReaderIndex(forwardBy: 8)
-                let payload = buffer.readString(length: length) ?? ""
+                guard let frame = buffer.readSlice(length: length) else { return nil }
                 if buffer.readableBytes == 0 { buffer.clear() }
                 let stream = header[0]
-                var text = Substring(payload)
+                var text = frame.readableBytesView
                 var timestamp = ""
-                if let space = text.firstIndex(of: " ") {
-                    timestamp = String(text[..<space])
-                    text = text[text.index(after: space)...]
+                if let space = text.firstIndex(of: UInt8(ascii: " ")) {
+                    timestamp = String(decoding: text[..<space], as: UTF8.self)
+                    text = text[(space + 1)...]
                 }
-                let complete = text.hasSuffix("\n")
+                let complete = text.last == UInt8(ascii: "\n")
                 if complete { text = text.dropLast() }
-                var line =
-                    partial.removeValue(forKey: stream) ?? DockerLogLine(stream: stream, timestamp: timestamp, text: "")
-                line.text += text
-                if complete { return line }
+                var line = partial.removeValue(forKey: stream) ?? (timestamp: timestamp, bytes: [])
+                line.bytes += text
+                if complete {
+                    return DockerLogLine(
+                        stream: stream, timestamp: line.timestamp, text: String(decoding: line.bytes, as: UTF8.self))
+                }
                 partial[stream] = line
             }
             return nil
