@@ -42,6 +42,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 from admiral_bench import Agent, Server, log, scratch  # noqa: E402
 from admiral_bench import loadavg as load_averages  # noqa: E402
 from admiral_bench import revision  # noqa: E402
+from admiral_bench import write_results  # noqa: E402
 
 
 def env_int(name, default):
@@ -493,15 +494,7 @@ def record(doc, r, table, verdicts):
         f"- Admiral: release build of {r['revision']}, Swift {r['swift_version']}, SQLite store",
         "", table, "",
         f"All targets met: {yes(all(met for *_, met in verdicts))}.", "", END])
-    text = open(doc).read()
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + INTRO + "\n" + section + "\n"
-    with open(doc, "w") as f:
-        f.write(text)
-    log(f"recorded in {doc}")
+    write_results(doc, BEGIN, END, section, INTRO)
 
 
 def main(argv):

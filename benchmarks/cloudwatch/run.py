@@ -53,6 +53,7 @@ import bench  # noqa: E402  (benchmarks/api/bench.py: wrk's report parser)
 from admiral_bench import Agent, Server, free_port, log, percentile, scratch, wait_for  # noqa: E402
 from admiral_bench import loadavg as load_averages  # noqa: E402
 from admiral_bench import revision  # noqa: E402
+from admiral_bench import write_results  # noqa: E402
 
 
 def loadavg():
@@ -962,15 +963,7 @@ def record(doc, r, table, verdicts):
         f"wrk {r['wrk_version']}",
         "", table, "",
         f"All targets met: {yes(all(met for *_, met in verdicts))}.", "", END])
-    text = open(doc).read()
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + INTRO + "\n" + section + "\n"
-    with open(doc, "w") as f:
-        f.write(text)
-    log(f"recorded in {doc}")
+    write_results(doc, BEGIN, END, section, INTRO)
 
 
 def versions():

@@ -249,3 +249,17 @@ def revision():
                              text=True).stdout.split("\n")
     changed = [line[3:] for line in changed if line.strip()]
     return f"commit {commit or '?'}" + (f", with uncommitted changes to {', '.join(changed)}" if changed else "")
+
+
+def write_results(doc, begin, end, section, intro):
+    """Puts `section` (which starts with `begin` and ends with `end`) in place of the part
+    of `doc` between those markers, or at its end after `intro` when it has none."""
+    text = open(doc).read()
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        text = head + section + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + intro + "\n" + section + "\n"
+    with open(doc, "w") as f:
+        f.write(text)
+    log(f"recorded in {doc}")

@@ -641,15 +641,7 @@ def record(doc, r, table, verdicts):
         f"(`moto_server`); wrk {r['wrk_version']}; Docker {r['docker_version']}",
         "", table, "",
         f"All targets met: {yes(all(met for *_, met in verdicts))}.", "", END])
-    text = open(doc).read()
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + INTRO + "\n" + section + "\n"
-    with open(doc, "w") as f:
-        f.write(text)
-    log(f"recorded in {doc}")
+    cw.write_results(doc, BEGIN, END, section, INTRO)
 
 
 def main(argv):
