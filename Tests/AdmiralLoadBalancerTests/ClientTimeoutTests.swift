@@ -9,7 +9,7 @@ struct ClientTimeoutTests {
     @Test("a client that sends half a request head is closed after the idle timeout")
     func halfSentHead() async throws {
         let dataPlane = LoadBalancerDataPlane(logger: quietLogger)
-        try await dataPlane.apply(simpleConfiguration(targets: [], idleTimeout: .seconds(2)))
+        try await dataPlane.apply(simpleConfiguration(targets: [], idleTimeout: .seconds(4)))
         // The bound only ends a wait that would otherwise never end.
         let (answer, closed) = try await rawExchange(
             port: dataPlane.port(), "GET / HTTP/1.1\r\nHost: x\r\nX-Half", timeout: .seconds(20))
@@ -21,9 +21,11 @@ struct ClientTimeoutTests {
     @Test("a client that trickles a request head a line at a time is closed after the header timeout")
     func trickledHead() async throws {
         let dataPlane = LoadBalancerDataPlane(logger: quietLogger)
-        // Header timeout = min(idle timeout, 60 s) = 2 s; each line comes well within the
-        // idle timeout, so only the header timeout can end this connection.
-        try await dataPlane.apply(simpleConfiguration(targets: [], idleTimeout: .seconds(2)))
+        // Header timeout = min(idle timeout, 60 s) = 4 s; each line comes well within the
+        // idle timeout, so only the header timeout can end this connection. (With 2 s, a
+        // parallel run on two busy cores once stalled the test longer than that between
+        // its connect and its first line.)
+        try await dataPlane.apply(simpleConfiguration(targets: [], idleTimeout: .seconds(4)))
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: dataPlane.port()).get()
         try await channel.writeAndFlush(ByteBuffer(string: "GET / HTTP/1.1\r\n"))
