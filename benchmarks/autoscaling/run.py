@@ -39,7 +39,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
-from admiral_bench import Agent, Server, log, scratch  # noqa: E402
+from admiral_bench import Agent, Server, log, scratch, wait_for  # noqa: E402
 from admiral_bench import loadavg as load_averages  # noqa: E402
 from admiral_bench import revision  # noqa: E402
 from admiral_bench import write_results  # noqa: E402
@@ -95,17 +95,6 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def wait_until(what, condition, timeout, interval):
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        last = condition()
-        if last:
-            return last
-        time.sleep(interval)
-    raise RuntimeError(f"timed out after {timeout:.0f} s waiting for {what}; last value: {last!r}")
-
-
 def task_definition(ecs, family, cpu_units):
     ecs.register_task_definition(family=family, containerDefinitions=[
         {"name": "app", "image": "busybox:latest", "cpu": RESERVED_UNITS, "memory": 64, "essential": True,
@@ -140,7 +129,7 @@ class Stack:
         self.agent = Agent(binary, self.server, CLUSTER, os.path.join(work, name + "-agents"),
                            ["--runtime", "simulated", "--count", str(count), "--cpu", str(cpu), "--memory", str(memory),
                             *agent_args]).start()
-        wait_until(f"{count} simulated instances", lambda: self.ecs.describe_clusters(clusters=[CLUSTER])["clusters"][0][
+        wait_for(f"{count} simulated instances", lambda: self.ecs.describe_clusters(clusters=[CLUSTER])["clusters"][0][
             "registeredContainerInstancesCount"] == count, timeout=300, interval=0.5)
 
     def stop(self):
@@ -175,12 +164,12 @@ def reaction_round(stack, name, period, interval, poll, round_index, rounds):
     ecs, aas, cw = stack.ecs, stack.aas, stack.cw
     ecs.create_service(cluster=CLUSTER, serviceName=name, taskDefinition="asb-idle", desiredCount=START_TASKS,
                        deploymentConfiguration={"minimumHealthyPercent": 0, "maximumPercent": 100})
-    wait_until(f"{name}: {START_TASKS} idle tasks", lambda: len([t for t in tasks_of(ecs, name)
+    wait_for(f"{name}: {START_TASKS} idle tasks", lambda: len([t for t in tasks_of(ecs, name)
                                                                  if t["lastStatus"] == "RUNNING"]) == START_TASKS,
                timeout=120, interval=0.5)
     high = next(a for a in policy(aas, name) if "-AlarmHigh-" in a)
     log(f"{name}: idle, waiting for its AlarmHigh to be OK (about {AWS_HIGH_DATAPOINTS + 1} periods of {period} s)")
-    wait_until(f"{name}: AlarmHigh OK", lambda: alarm_state(cw, high) == "OK",
+    wait_for(f"{name}: AlarmHigh OK", lambda: alarm_state(cw, high) == "OK",
                timeout=max(6 * period + 3 * interval, 60) + 120, interval=min(poll * 4, 5))
     busy_arn = ecs.describe_task_definition(taskDefinition="asb-busy")["taskDefinition"]["taskDefinitionArn"]
     # The AlarmHigh turns OK at an evaluation, so a load started right after it would
@@ -193,7 +182,7 @@ def reaction_round(stack, name, period, interval, poll, round_index, rounds):
     # Load starts: the busy revision replaces the idle tasks.
     requested = time.time()
     ecs.update_service(cluster=CLUSTER, service=name, taskDefinition="asb-busy")
-    loaded = wait_until(f"{name}: {START_TASKS} busy tasks", lambda: (lambda b: b if len(b) == START_TASKS else None)(
+    loaded = wait_for(f"{name}: {START_TASKS} busy tasks", lambda: (lambda b: b if len(b) == START_TASKS else None)(
         running_busy(ecs, name, busy_arn)), timeout=120, interval=0.05)
     load_start = max(t["startedAt"].timestamp() for t in loaded)
     first_tasks = {t["taskArn"] for t in loaded}
@@ -242,7 +231,7 @@ def reaction_round(stack, name, period, interval, poll, round_index, rounds):
         raise RuntimeError(f"{name}: desired count {desired} with no successful AlarmHigh activity: {activities}")
     activity_at = min(a["StartTime"].timestamp() for a in scaled)
 
-    added = wait_until(f"{name}: {desired} busy tasks RUNNING",
+    added = wait_for(f"{name}: {desired} busy tasks RUNNING",
                        lambda: (lambda b: b if len(b) >= desired else None)(running_busy(ecs, name, busy_arn)),
                        timeout=300, interval=0.05)
     new = [t for t in added if t["taskArn"] not in first_tasks]
@@ -330,7 +319,7 @@ def cost(work, kind):
         with ThreadPoolExecutor(8) as pool:
             alarms = sum(pool.map(create, names))
         setup = time.time() - began
-        wait_until(f"{SERVICES} tasks RUNNING", lambda: ecs.describe_clusters(clusters=[CLUSTER])["clusters"][0][
+        wait_for(f"{SERVICES} tasks RUNNING", lambda: ecs.describe_clusters(clusters=[CLUSTER])["clusters"][0][
             "runningTasksCount"] == SERVICES, timeout=600, interval=2)
         ready = time.time()
         setup_cpu = cpu_seconds(stack.pid) - cpu_began

@@ -20,19 +20,7 @@ extension CloudWatchService {
         let oldReasonData = alarm.metricAlarm?.stateReasonData ?? alarm.compositeAlarm?.stateReasonData
         guard old != state else { return nil }
         var updated = alarm
-        if updated.metricAlarm != nil {
-            updated.metricAlarm?.stateValue = state
-            updated.metricAlarm?.stateReason = reason
-            updated.metricAlarm?.stateReasonData = reasonData
-            updated.metricAlarm?.stateUpdatedTimestamp = now
-            updated.metricAlarm?.stateTransitionedTimestamp = now
-        } else {
-            updated.compositeAlarm?.stateValue = state
-            updated.compositeAlarm?.stateReason = reason
-            updated.compositeAlarm?.stateReasonData = reasonData
-            updated.compositeAlarm?.stateUpdatedTimestamp = now
-            updated.compositeAlarm?.stateTransitionedTimestamp = now
-        }
+        updated.setState(state, reason: reason, reasonData: reasonData, updated: now, transitioned: now)
         let type: CloudWatch.AlarmType = alarm.kind == .metric ? .metricAlarm : .compositeAlarm
         let history = AlarmHistoryRecord(
             item: CloudWatch.AlarmHistoryItem(

@@ -10,14 +10,7 @@ func runPeriodically(
 ) async throws {
     await cancelWhenGracefulShutdown {
         while !Task.isCancelled {
-            do {
-                try await step()
-            } catch where Task.isCancelled {
-                // Shutting down: the step was cut short, nothing failed.
-                break
-            } catch {
-                logger.error(message, metadata: ["error": .string("\(error)")])
-            }
+            guard await runStep(step, logger: logger, failure: message) else { break }
             try? await Task.sleep(for: interval)
         }
     }
@@ -34,16 +27,24 @@ func runAligned(
     await cancelWhenGracefulShutdown {
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(secondsToNext(every: interval.seconds, lead: lead.seconds, now: Date())))
-            guard !Task.isCancelled else { break }
-            do {
-                try await step()
-            } catch where Task.isCancelled {
-                break
-            } catch {
-                logger.error(message, metadata: ["error": .string("\(error)")])
-            }
+            guard !Task.isCancelled, await runStep(step, logger: logger, failure: message) else { break }
         }
     }
+}
+
+/// Runs one step, logging a failure; returns false when the step was cut short because
+/// the task is shutting down (nothing failed then).
+private func runStep(
+    _ step: @Sendable () async throws -> Void, logger: Logger, failure message: Logger.Message
+) async -> Bool {
+    do {
+        try await step()
+    } catch where Task.isCancelled {
+        return false
+    } catch {
+        logger.error(message, metadata: ["error": .string("\(error)")])
+    }
+    return true
 }
 
 /// Seconds from `now` to the next time that is `lead` before a whole multiple of

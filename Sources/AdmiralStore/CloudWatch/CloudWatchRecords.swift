@@ -46,6 +46,27 @@ public struct AlarmRecord: Sendable, Codable, Hashable {
     }
 }
 
+extension AlarmRecord {
+    /// Sets the state fields of the alarm's shape, metric or composite.
+    public mutating func setState(
+        _ value: CloudWatch.StateValue?, reason: String?, reasonData: String?, updated: Date?, transitioned: Date?
+    ) {
+        if metricAlarm != nil {
+            metricAlarm?.stateValue = value
+            metricAlarm?.stateReason = reason
+            metricAlarm?.stateReasonData = reasonData
+            metricAlarm?.stateUpdatedTimestamp = updated
+            metricAlarm?.stateTransitionedTimestamp = transitioned
+        } else if compositeAlarm != nil {
+            compositeAlarm?.stateValue = value
+            compositeAlarm?.stateReason = reason
+            compositeAlarm?.stateReasonData = reasonData
+            compositeAlarm?.stateUpdatedTimestamp = updated
+            compositeAlarm?.stateTransitionedTimestamp = transitioned
+        }
+    }
+}
+
 /// One item of an alarm's history.
 public struct AlarmHistoryRecord: Sendable, Codable, Hashable {
     /// The store's position of the item (0 until stored).

@@ -275,22 +275,10 @@ struct AlarmStateColumns {
     }
 
     func apply(to alarm: inout AlarmRecord) {
-        let value = stateValue.flatMap(CloudWatch.StateValue.init(rawValue:))
-        let updated = stateUpdated.map(Date.init(timeIntervalSince1970:))
-        let transitioned = stateTransitioned.map(Date.init(timeIntervalSince1970:))
-        if alarm.metricAlarm != nil {
-            alarm.metricAlarm?.stateValue = value
-            alarm.metricAlarm?.stateReason = stateReason
-            alarm.metricAlarm?.stateReasonData = stateReasonData
-            alarm.metricAlarm?.stateUpdatedTimestamp = updated
-            alarm.metricAlarm?.stateTransitionedTimestamp = transitioned
-        } else if alarm.compositeAlarm != nil {
-            alarm.compositeAlarm?.stateValue = value
-            alarm.compositeAlarm?.stateReason = stateReason
-            alarm.compositeAlarm?.stateReasonData = stateReasonData
-            alarm.compositeAlarm?.stateUpdatedTimestamp = updated
-            alarm.compositeAlarm?.stateTransitionedTimestamp = transitioned
-        }
+        alarm.setState(
+            stateValue.flatMap(CloudWatch.StateValue.init(rawValue:)), reason: stateReason,
+            reasonData: stateReasonData, updated: stateUpdated.map(Date.init(timeIntervalSince1970:)),
+            transitioned: stateTransitioned.map(Date.init(timeIntervalSince1970:)))
         alarm.actionsInvokedAt = actionsInvokedAt.map(Date.init(timeIntervalSince1970:))
     }
 }
