@@ -115,7 +115,7 @@ struct CloudWatchHandler: Sendable {
     static let inlineDecodeLimit = 4096
 
     /// PutMetricData: the body is decoded, checked and merged into bucket writes (on the
-    /// ``IngestionPool``, off the event loops, unless it is small); the writes are then
+    /// ``BackgroundPool``, off the event loops, unless it is small); the writes are then
     /// stored.
     static func putMetricData(_ service: CloudWatchService) -> Operation {
         { wire, context, requestId in
@@ -128,7 +128,7 @@ struct CloudWatchHandler: Sendable {
                 try checkConstraints(input)
                 return try CloudWatchService.metricWrites(of: input, now: context.now)
             }
-            let writes = wire.size <= inlineDecodeLimit ? try prepare() : try await IngestionPool.run(prepare)
+            let writes = wire.size <= inlineDecodeLimit ? try prepare() : try await BackgroundPool.run(prepare)
             try await service.store(writes, publishedAt: context.now)
             switch wire {
             case .json: return try CloudWatchJSON.encode(CloudWatch.EmptyOutput())

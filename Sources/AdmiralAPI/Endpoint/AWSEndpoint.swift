@@ -1,6 +1,7 @@
 import AWSWire
 import AdmiralControlPlane
 import AdmiralModel
+import AdmiralStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -98,9 +99,12 @@ public struct AWSEndpoint: HTTPResponder {
                 response.headers[.connection] = "close"
                 return response
             }
-            let identity = try verifier.verify(SigV4Request(request.head, body: body.readableBytesView))
-            let bytes = try RequestCompression.decode(
-                body, encoding: request.headers[.contentEncoding], limit: configuration.maxBodyBytes)
+            let (identity, bytes) =
+                if body.readableBytes > Self.inlineBulkLimit, Self.isBulk(request.headers[.authorization]) {
+                    try await BackgroundPool.run { [head = request.head] in try open(head, body: body) }
+                } else {
+                    try open(request.head, body: body)
+                }
             let principalARN =
                 "arn:aws:iam::\(configuration.accountId):user/\(identity.principal ?? identity.accessKeyId)"
             let requestContext = RequestContext(
@@ -169,7 +173,8 @@ public struct AWSEndpoint: HTTPResponder {
             case CloudWatch.signingName:
                 let wire: CloudWatchHandler.Wire
                 let action: String
-                if let header = request.headers[Self.targetHeader] {
+                let header = request.headers[Self.targetHeader]
+                if header != nil || Self.isJSON(request.headers[.contentType]) {
                     format = .cloudWatchJSON
                     let target = try AWSJSONTarget(header: header)
                     guard target.servicePrefix == CloudWatch.targetPrefix else {
@@ -212,6 +217,36 @@ public struct AWSEndpoint: HTTPResponder {
         } catch {
             return errorResponse(error, format: format, requestId: requestId)
         }
+    }
+
+    /// Bodies of the bulk services over this size are verified and inflated on the
+    /// low-priority ``BackgroundPool`` rather than on the event loop they arrived on.
+    static let inlineBulkLimit = 4096
+
+    /// Whether a request is signed for a service whose large calls are bulk ingestion
+    /// (CloudWatch's PutMetricData, CloudWatch Logs' PutLogEvents): read from the
+    /// credential scope of the Authorization header (`Credential=KEY/DATE/REGION/SERVICE/
+    /// aws4_request`), before the signature is checked, only to choose a thread.
+    static func isBulk(_ authorization: String?) -> Bool {
+        guard let authorization, let start = authorization.firstRange(of: "Credential=") else { return false }
+        let scope = authorization[start.upperBound...].prefix { $0 != "," && $0 != " " }
+        let parts = scope.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 5 else { return false }
+        return parts[3] == CloudWatch.signingName || parts[3] == Logs.signingName
+    }
+
+    /// Checks the request's signature over its body as received, then inflates the body.
+    func open(_ head: HTTPRequest, body: ByteBuffer) throws -> (SigV4Identity, [UInt8]) {
+        let identity = try verifier.verify(SigV4Request(head, body: body.readableBytesView))
+        let bytes = try RequestCompression.decode(
+            body, encoding: head.headerFields[.contentEncoding], limit: configuration.maxBodyBytes)
+        return (identity, bytes)
+    }
+
+    /// Whether a `Content-Type` is awsJson's (`application/x-amz-json-1.0` or `-1.1`): a
+    /// CloudWatch request that says so is answered in JSON even when it names no operation.
+    static func isJSON(_ contentType: String?) -> Bool {
+        contentType?.lowercased().hasPrefix("application/x-amz-json-") ?? false
     }
 
     static func collectBody(_ request: inout Request, limit: Int) async throws -> ByteBuffer {

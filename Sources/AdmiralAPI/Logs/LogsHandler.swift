@@ -1,6 +1,7 @@
 import AWSWire
 import AdmiralControlPlane
 import AdmiralModel
+import AdmiralStore
 import Foundation
 
 /// The CloudWatch Logs service of the endpoint (awsJson 1.1, `Logs_20140328.<Operation>`):
@@ -23,7 +24,13 @@ struct LogsHandler: Sendable {
             "DeleteLogStream": Self.operation(service.deleteLogStream),
             "DescribeLogStreams": Self.operation(service.describeLogStreams),
             "PutLogEvents": { body, context, ordinal in
-                let input = try JSONInput.decode(Logs.PutLogEventsRequest.self, from: body)
+                // A batch of thousands of events is decoded off the event loops, on the
+                // low-priority pool where its commit runs too.
+                @Sendable func decode() throws -> Logs.PutLogEventsRequest {
+                    try JSONInput.decode(Logs.PutLogEventsRequest.self, from: body)
+                }
+                let input =
+                    body.count <= CloudWatchHandler.inlineDecodeLimit ? try decode() : try await BackgroundPool.run(decode)
                 let output = try await service.putLogEvents(input, context: context, ordinal: ordinal)
                 return Array(try Self.encoder.encode(output))
             },

@@ -31,7 +31,7 @@ public final class SQLiteMetricStore: MetricStore {
 
     init(writer: any DatabaseWriter) throws {
         self.writer = writer
-        commits = GroupCommitWriter(writer: writer)
+        commits = GroupCommitWriter(writer: writer, inBackground: true)
         try Self.migrator.migrate(writer)
     }
 

@@ -8,12 +8,15 @@ import GRDB
 ///
 /// Events are rows of `log_events` keyed by an increasing id, indexed by
 /// (group, timestamp) for FilterLogEvents and retention and by (stream, timestamp) for
-/// GetLogEvents. A PutLogEvents is one transaction, committed to the WAL before it is
-/// answered. Each stream keeps `next_ordinal`, the number of the next event its
+/// GetLogEvents. A PutLogEvents is committed to the WAL before it is answered; concurrent
+/// ones share a transaction, committed from the low-priority ``BackgroundPool`` so that
+/// log traffic takes the cores the control plane leaves. Each stream keeps `next_ordinal`, the number of the next event its
 /// producer (an Admiral agent) has not delivered yet, updated in the same transaction
 /// as the events: that is what makes a resent batch store nothing twice.
 public final class SQLiteLogStore: LogStore {
     let writer: any DatabaseWriter
+    /// PutLogEvents calls, committed in groups.
+    let commits: GroupCommitWriter
     let encoder = JSONEncoder()
     let decoder = JSONDecoder()
 
@@ -29,6 +32,7 @@ public final class SQLiteLogStore: LogStore {
 
     init(writer: any DatabaseWriter) throws {
         self.writer = writer
+        commits = GroupCommitWriter(writer: writer, inBackground: true)
         try Self.migrator.migrate(writer)
     }
 
@@ -246,7 +250,7 @@ public final class SQLiteLogStore: LogStore {
     public func putEvents(
         group: String, stream: String, events: [LogEventWrite], ingestionTime: Int, ordinal: Int64?, batchCount: Int
     ) async throws -> LogPutOutcome {
-        try await writer.write { db in
+        try await commits.write { db in
             let groupId = try Self.groupId(db, group)
             guard
                 let row = try Row.fetchOne(

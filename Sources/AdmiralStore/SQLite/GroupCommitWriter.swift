@@ -19,7 +19,9 @@ import Synchronization
 /// batch gets that error and nothing of the batch is written.
 ///
 /// The drain runs on the writer queue, not on a caller's task, so one caller's
-/// cancellation never interrupts the others' writes.
+/// cancellation never interrupts the others' writes. A writer made `inBackground` runs its
+/// drains from ``BackgroundPool`` (a synchronous write there runs on the pool's low-priority
+/// thread): bulk ingestion commits with what the control plane leaves of the cores.
 final class GroupCommitWriter: Sendable {
     /// The most works committed together; bounds how long one transaction holds the
     /// writer and how long its first caller waits.
@@ -32,10 +34,12 @@ final class GroupCommitWriter: Sendable {
     }
 
     private let writer: any DatabaseWriter
+    private let inBackground: Bool
     private let state = Mutex(State())
 
-    init(writer: any DatabaseWriter) {
+    init(writer: any DatabaseWriter, inBackground: Bool = false) {
         self.writer = writer
+        self.inBackground = inBackground
     }
 
     /// Runs `work` inside a shared transaction and returns its result once that
@@ -64,7 +68,11 @@ final class GroupCommitWriter: Sendable {
     }
 
     private func scheduleDrain() {
-        writer.asyncWriteWithoutTransaction { db in self.drain(db) }
+        if inBackground {
+            BackgroundPool.shared.submit { self.writer.writeWithoutTransaction { db in self.drain(db) } }
+        } else {
+            writer.asyncWriteWithoutTransaction { db in self.drain(db) }
+        }
     }
 
     private func drain(_ db: Database) {
