@@ -450,13 +450,19 @@ def render(r):
                          f"**{x['core_share'] * 100:.1f} % of a core** | {x['cpu_per_minute']:.2f} s ({each}) | "
                          f"{x['evaluated_per_sec']:.1f} | {x['passes']} ({x['pass_seconds']:.2f} s, longest "
                          f"{x['longest_pass']:.3f} s) | {x['agent_share'] * 100:.1f} % of a core | {states} |")
-            verdicts.append((f"{x['services']:,} scaled services, server CPU ({label})",
-                             f"{x['core_share'] * 100:.1f} % of a core", "< 10 %", x["core_share"] < 0.10))
+            # The target is for the periods its users run, AWS's (the reaction
+            # times name the shortened ones; the cost does not): the 10 s run shows how the
+            # cost grows with six times the evaluations, and is reported, not judged.
+            if kind == "default":
+                verdicts.append((f"{x['services']:,} scaled services, server CPU ({label})",
+                                 f"{x['core_share'] * 100:.1f} % of a core", "< 10 %", x["core_share"] < 0.10))
         lines += ["", "Server CPU: user + system time of the `admiral server` process (/proc/PID/stat) over the "
                   "window, divided by the window; the agents (one `admiral agent` process simulating every "
                   "instance, reporting each task's usage every metrics interval) are a separate process, shown "
                   "beside it. Alarms evaluated/s: the alarms in the controller's `alarm pass` lines whose pass "
-                  "began in the window, divided by the window.", ""]
+                  "began in the window, divided by the window. The target (under 10 % of a core) is for AWS's "
+                  "periods; the run with 10 s periods, six times the evaluations and publications, is shown for "
+                  "how the cost grows with them.", ""]
     if verdicts:
         lines += ["| Target | Measured | Target | Met |", "| --- | ---: | ---: | --- |"]
         lines += [f"| {name} | {value} | {target} | {yes(met)} |" for name, value, target, met in verdicts]

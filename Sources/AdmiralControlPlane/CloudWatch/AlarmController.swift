@@ -69,7 +69,8 @@ public struct AlarmController: Service {
         let passStarted = ContinuousClock.now
         var evaluated = 0
         let generation = cloudWatch.alarmChanges.current
-        if passState.alarms == nil || generation != passState.generation {
+        let reloaded = passState.alarms == nil || generation != passState.generation
+        if reloaded {
             passState.alarms = try await cloudWatch.store.alarms()
             passState.generation = generation
         }
@@ -78,17 +79,19 @@ public struct AlarmController: Service {
         defer { passState.schedule = schedule }
         var wrote = false
         defer { if wrote { passState.alarms = nil } }
-        var states: [String: CloudWatch.StateValue] = [:]
-        var present: Set<String> = []
+        // The alarms are read in place (`alarms[index]`), not copied out: a pass runs at
+        // least every second over every alarm, and a record is dozens of fields.
         var due: [(alarm: AlarmRecord, metricAlarm: CloudWatch.MetricAlarm, period: Int)] = []
-        for alarm in alarms {
-            present.insert(alarm.name)
-            states[alarm.name] = alarm.state
-            guard alarm.kind == .metric, let metricAlarm = alarm.metricAlarm else { continue }
+        for index in alarms.indices where alarms[index].kind == .metric {
+            if let entry = schedule[alarms[index].name], entry.version == alarms[index].version, entry.next > now {
+                continue
+            }
+            guard let metricAlarm = alarms[index].metricAlarm else { continue }
             let period = cloudWatch.alarmPeriod(metricAlarm)
-            if let entry = schedule[alarm.name], entry.version == alarm.version, entry.next > now { continue }
-            schedule[alarm.name] = (alarm.version, AlarmSchedule.nextEvaluation(after: now, period: period))
-            due.append((alarm, metricAlarm, period))
+            schedule[alarms[index].name] = (
+                alarms[index].version, AlarmSchedule.nextEvaluation(after: now, period: period)
+            )
+            due.append((alarms[index], metricAlarm, period))
         }
         evaluated = due.count
         // Alarms on one metric read their datapoints in one batch; metric math per alarm.
@@ -131,9 +134,6 @@ public struct AlarmController: Service {
         let applied = try await cloudWatch.apply(
             transitions, now: now, region: names.region, accountId: names.accountId)
         let changed = applied.changed
-        for transition in transitions where changed.contains(transition.alarm.name) {
-            states[transition.alarm.name] = transition.state
-        }
         if let generation = applied.generation {
             if generation.before == passState.generation, var cached = passState.alarms {
                 // Nothing else changed the alarms since they were read: the records written
@@ -151,8 +151,21 @@ public struct AlarmController: Service {
                 wrote = true
             }
         }
-        schedule = schedule.filter { present.contains($0.key) }
-        for alarm in alarms where alarm.kind == .composite {
+        if reloaded {
+            // Alarms deleted since the last read are due no more.
+            let present = Set(alarms.map(\.name))
+            schedule = schedule.filter { present.contains($0.key) }
+        }
+        // Composite alarms read the states of the others, as this pass left them.
+        var states: [String: CloudWatch.StateValue] = [:]
+        if alarms.contains(where: { $0.kind == .composite }) {
+            for index in alarms.indices { states[alarms[index].name] = alarms[index].state }
+            for transition in transitions where changed.contains(transition.alarm.name) {
+                states[transition.alarm.name] = transition.state
+            }
+        }
+        for index in alarms.indices where alarms[index].kind == .composite {
+            let alarm = alarms[index]
             guard let composite = alarm.compositeAlarm, let text = composite.alarmRule,
                 let rule = try? AlarmRule(parsing: text)
             else { continue }
@@ -173,7 +186,8 @@ public struct AlarmController: Service {
                 wrote = true
             }
         }
-        for alarm in alarms where alarm.state == .alarm && alarm.actionsEnabled {
+        for index in alarms.indices where alarms[index].state == .alarm && alarms[index].actionsEnabled {
+            let alarm = alarms[index]
             let actions = alarm.actions(for: .alarm)
             guard !actions.isEmpty, let last = alarm.actionsInvokedAt,
                 now.timeIntervalSince(last) >= repeatInterval
@@ -226,7 +240,7 @@ public struct AlarmController: Service {
             let threshold = metricAlarm.threshold
         else { return nil }
         let current = AlarmStateValue(rawValue: (alarm.state ?? .insufficientData).rawValue) ?? .insufficientData
-        let evaluation = MetricAlarmEvaluator.evaluate(
+        let evaluation = MetricAlarmEvaluator.transition(
             MetricAlarmEvaluator.Input(
                 threshold: threshold, comparison: comparison, period: period,
                 evaluationPeriods: metricAlarm.evaluationPeriods ?? 1,
@@ -236,7 +250,7 @@ public struct AlarmController: Service {
                     namespace: metricAlarm.namespace),
                 statistic: metricAlarm.statistic?.rawValue ?? metricAlarm.extendedStatistic,
                 unit: metricAlarm.unit?.rawValue, currentState: current, now: now, datapoints: datapoints))
-        guard evaluation.stateChanged, let state = CloudWatch.StateValue(rawValue: evaluation.newState.rawValue) else {
+        guard let evaluation, let state = CloudWatch.StateValue(rawValue: evaluation.newState.rawValue) else {
             return nil
         }
         return (state, evaluation.stateReason ?? "", evaluation.stateReasonData)

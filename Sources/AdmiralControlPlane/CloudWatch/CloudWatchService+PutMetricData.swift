@@ -119,26 +119,28 @@ extension CloudWatchService {
         var merged: [Key: MetricAggregate] = [:]
         var order: [Key] = []
         for (index, datum) in data.enumerated() {
-            let path = "MetricData.member.\(index + 1)"
-            let aggregate = try aggregate(of: datum, path: path)
-            try checkDimensions(datum.dimensions ?? [], path: "\(path).Dimensions")
+            // Named only in an error: formatting it for every datum was a visible part of
+            // a publication of thousands.
+            func path() -> String { "MetricData.member.\(index + 1)" }
+            let aggregate = try aggregate(of: datum, path: path())
+            try checkDimensions(datum.dimensions ?? [], path: "\(path()).Dimensions")
             guard !datum.metricName.isEmpty, datum.metricName.count <= 255 else {
                 throw AdmiralError.invalidValue(
-                    "The parameter \(path).MetricName must be between 1 and 255 characters long.")
+                    "The parameter \(path()).MetricName must be between 1 and 255 characters long.")
             }
             let timestamp = datum.timestamp ?? now
             if timestamp < now.addingTimeInterval(-Limits.oldestTimestamp) {
                 throw AdmiralError.invalidValue(
-                    "The parameter \(path).Timestamp must specify a time within the past two weeks.")
+                    "The parameter \(path()).Timestamp must specify a time within the past two weeks.")
             }
             if timestamp > now.addingTimeInterval(Limits.newestTimestamp) {
                 throw AdmiralError.invalidValue(
-                    "The parameter \(path).Timestamp must specify a time no more than two hours in the future.")
+                    "The parameter \(path()).Timestamp must specify a time no more than two hours in the future.")
             }
             let resolution = datum.storageResolution ?? 60
             guard resolution == 1 || resolution == 60 else {
                 throw AdmiralError.invalidValue(
-                    "The value \(resolution) for parameter \(path).StorageResolution is invalid: use 1 "
+                    "The value \(resolution) for parameter \(path()).StorageResolution is invalid: use 1 "
                         + "(high resolution) or 60 (standard).")
             }
             let key = Key(
@@ -162,10 +164,10 @@ extension CloudWatchService {
         }
     }
 
-    static func checkDimensions(_ dimensions: [CloudWatch.Dimension], path: String) throws {
+    static func checkDimensions(_ dimensions: [CloudWatch.Dimension], path: @autoclosure () -> String) throws {
         guard dimensions.count <= Limits.dimensionsPerMetric else {
             throw AdmiralError.invalidValue(
-                "The collection \(path) must not have a size greater than \(Limits.dimensionsPerMetric).")
+                "The collection \(path()) must not have a size greater than \(Limits.dimensionsPerMetric).")
         }
         var names: Set<String> = []
         for (index, dimension) in dimensions.enumerated() {
@@ -174,79 +176,79 @@ extension CloudWatchService {
             }
             guard !dimension.name.isEmpty, dimension.name.count <= 255 else {
                 throw AdmiralError.invalidValue(
-                    "The parameter \(path).member.\(index + 1).Name must be between 1 and 255 characters long.")
+                    "The parameter \(path()).member.\(index + 1).Name must be between 1 and 255 characters long.")
             }
             guard !dimension.value.isEmpty, dimension.value.count <= 1024 else {
                 throw AdmiralError.invalidValue(
-                    "The parameter \(path).member.\(index + 1).Value must be between 1 and 1024 characters long.")
+                    "The parameter \(path()).member.\(index + 1).Value must be between 1 and 1024 characters long.")
             }
         }
     }
 
     /// What one datum carries: exactly one of Value, Values (with Counts) and StatisticValues.
-    static func aggregate(of datum: CloudWatch.MetricDatum, path: String) throws -> MetricAggregate {
+    static func aggregate(of datum: CloudWatch.MetricDatum, path: @autoclosure () -> String) throws -> MetricAggregate {
         let given = [datum.value != nil, datum.values != nil, datum.statisticValues != nil].filter { $0 }.count
         if given == 0 {
             throw AdmiralError.invalidCombination(
-                "At least one of the parameters \(path).Value, \(path).Values and \(path).StatisticValues must be "
+                "At least one of the parameters \(path()).Value, \(path()).Values and \(path()).StatisticValues must be "
                     + "specified.")
         }
         if given > 1 {
             throw AdmiralError.invalidCombination(
-                "The parameters \(path).Value, \(path).Values and \(path).StatisticValues are mutually exclusive and "
+                "The parameters \(path()).Value, \(path()).Values and \(path()).StatisticValues are mutually exclusive and "
                     + "you have specified more than one.")
         }
         if datum.counts != nil && datum.values == nil {
-            throw AdmiralError.invalidCombination("The parameter \(path).Counts may only be given with \(path).Values.")
+            throw AdmiralError.invalidCombination("The parameter \(path()).Counts may only be given with \(path()).Values.")
         }
         if let value = datum.value {
-            try checkValue(value, parameter: "\(path).Value")
+            try checkValue(value, parameter: "\(path()).Value")
             return MetricAggregate(value: value)
         }
         if let values = datum.values {
             guard !values.isEmpty else {
-                throw AdmiralError.invalidValue("The collection \(path).Values must not be empty.")
+                throw AdmiralError.invalidValue("The collection \(path()).Values must not be empty.")
             }
             guard values.count <= Limits.valuesPerDatum else {
                 throw AdmiralError.invalidValue(
-                    "The collection \(path).Values must not have a size greater than \(Limits.valuesPerDatum).")
+                    "The collection \(path()).Values must not have a size greater than \(Limits.valuesPerDatum).")
             }
             for (index, value) in values.enumerated() {
-                try checkValue(value, parameter: "\(path).Values.member.\(index + 1)")
+                try checkValue(value, parameter: "\(path()).Values.member.\(index + 1)")
             }
             if let counts = datum.counts {
                 guard counts.count == values.count else {
                     throw AdmiralError.invalidValue(
-                        "The parameters \(path).Values and \(path).Counts must be of the same size.")
+                        "The parameters \(path()).Values and \(path()).Counts must be of the same size.")
                 }
                 for (index, count) in counts.enumerated() where !(count >= 0) || !count.isFinite {
                     throw AdmiralError.invalidValue(
-                        "The value \(count) for parameter \(path).Counts.member.\(index + 1) must be a number of 0 or "
+                        "The value \(count) for parameter \(path()).Counts.member.\(index + 1) must be a number of 0 or "
                             + "more.")
                 }
                 guard counts.contains(where: { $0 > 0 }) else {
                     throw AdmiralError.invalidValue(
-                        "The collection \(path).Counts must hold at least one count above 0.")
+                        "The collection \(path()).Counts must hold at least one count above 0.")
                 }
             }
             guard let aggregate = MetricAggregate(values: values, counts: datum.counts) else {
-                throw AdmiralError.invalidValue("The parameter \(path).Values holds no value with a count above 0.")
+                throw AdmiralError.invalidValue("The parameter \(path()).Values holds no value with a count above 0.")
             }
             return aggregate
         }
         guard let set = datum.statisticValues else {
-            throw AdmiralError.invalidCombination("At least one of the parameters \(path).Value must be specified.")
+            throw AdmiralError.invalidCombination("At least one of the parameters \(path()).Value must be specified.")
         }
-        try checkValue(set.sampleCount, parameter: "\(path).StatisticValues.SampleCount")
-        try checkValue(set.sum, parameter: "\(path).StatisticValues.Sum")
-        try checkValue(set.minimum, parameter: "\(path).StatisticValues.Minimum")
-        try checkValue(set.maximum, parameter: "\(path).StatisticValues.Maximum")
+        try checkValue(set.sampleCount, parameter: "\(path()).StatisticValues.SampleCount")
+        try checkValue(set.sum, parameter: "\(path()).StatisticValues.Sum")
+        try checkValue(set.minimum, parameter: "\(path()).StatisticValues.Minimum")
+        try checkValue(set.maximum, parameter: "\(path()).StatisticValues.Maximum")
         guard set.sampleCount > 0 else {
-            throw AdmiralError.invalidValue("The parameter \(path).StatisticValues.SampleCount must be greater than 0.")
+            throw AdmiralError.invalidValue("The parameter \(path()).StatisticValues.SampleCount must be greater than 0.")
         }
         guard set.minimum <= set.maximum else {
             throw AdmiralError.invalidValue(
-                "The parameter \(path).StatisticValues.Minimum must not be greater than \(path).StatisticValues.Maximum."
+                "The parameter \(path()).StatisticValues.Minimum must not be greater than \(path()).StatisticValues.Maximum."
             )
         }
         return MetricAggregate(sampleCount: set.sampleCount, sum: set.sum, minimum: set.minimum, maximum: set.maximum)

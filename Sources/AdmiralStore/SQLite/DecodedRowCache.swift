@@ -1,36 +1,41 @@
 import Foundation
 import Synchronization
 
-/// Decoded task rows by their stored body, so that reading an instance's or a service's
-/// tasks again (every agent poll, every scheduler pass) decodes only the tasks that
-/// changed since: comparing a few kilobytes costs far less than decoding them.
+/// Decoded rows by their stored body, so that reading rows again (an instance's or a
+/// service's tasks at every agent poll and scheduler pass, every service at every
+/// controller sweep and metrics publication) decodes only the rows that changed since:
+/// comparing a few kilobytes costs far less than decoding them.
 ///
 /// Coherent without coordination: an entry is used only when the row's body is byte for
 /// byte the one it was decoded from.
-final class TaskCache: Sendable {
+final class DecodedRowCache<Record: Sendable>: Sendable {
     private struct Entry {
         var body: Data
-        var record: TaskRecord
+        var record: Record
     }
 
     /// Entries kept at most; past that the cache starts again empty.
-    static let capacity = 50_000
+    let capacity: Int
 
     private let entries = Mutex([String: Entry]())
 
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
     /// The record stored as `body` under `key`, decoding it (with `decode`) when it is not
     /// the body last seen there.
-    func record(key: String, body: Data, decode: (Data) throws -> TaskRecord) throws -> TaskRecord {
+    func record(key: String, body: Data, decode: (Data) throws -> Record) throws -> Record {
         if let cached = entries.withLock({ $0[key] }), cached.body == body { return cached.record }
         let record = try decode(body)
         entries.withLock { entries in
-            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[key] = Entry(body: body, record: record)
         }
         return record
     }
 
-    /// Forgets a task whose row was deleted.
+    /// Forgets a row that was deleted.
     func remove(key: String) {
         _ = entries.withLock { $0.removeValue(forKey: key) }
     }

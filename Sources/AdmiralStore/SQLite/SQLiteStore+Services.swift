@@ -38,7 +38,7 @@ extension SQLiteStore {
         cluster: String, schedulingStrategy: ECS.SchedulingStrategy?, after cursor: String?, limit: Int
     ) async throws -> [ServiceRecord] {
         try await pool.read { db in
-            var sql = "SELECT body FROM services WHERE cluster = ? AND status = 'ACTIVE' AND name > ?"
+            var sql = "SELECT cluster, name, body FROM services WHERE cluster = ? AND status = 'ACTIVE' AND name > ?"
             var arguments: StatementArguments = [cluster, cursor ?? ""]
             if let schedulingStrategy {
                 sql += " AND scheduling_strategy = ?"
@@ -46,22 +46,20 @@ extension SQLiteStore {
             }
             sql += " ORDER BY name LIMIT ?"
             arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
-                try self.decode(ServiceRecord.self, from: $0["body"])
-            }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { try self.serviceRecord($0) }
         }
     }
 
     public func liveServices(cluster: String?) async throws -> [ServiceRecord] {
         try await pool.read { db in
-            var sql = "SELECT body FROM services WHERE status IN ('ACTIVE', 'DRAINING')"
+            var sql = "SELECT cluster, name, body FROM services WHERE status IN ('ACTIVE', 'DRAINING')"
             var arguments: StatementArguments = []
             if let cluster {
                 sql += " AND cluster = ?"
                 arguments += [cluster]
             }
             return try Row.fetchAll(db, sql: sql + " ORDER BY cluster, name", arguments: arguments).map {
-                try self.decode(ServiceRecord.self, from: $0["body"])
+                try self.serviceRecord($0)
             }
         }
     }
@@ -99,9 +97,9 @@ extension SQLiteStore {
 
     func fetchService(_ db: Database, cluster: String, name: String) throws -> ServiceRecord? {
         let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT body FROM services WHERE cluster = ? AND name = ?"),
+            db.cachedStatement(sql: "SELECT cluster, name, body FROM services WHERE cluster = ? AND name = ?"),
             arguments: [cluster, name])
-        return try row.map { try decode(ServiceRecord.self, from: $0["body"]) }
+        return try row.map { try serviceRecord($0) }
     }
 
     func writeService(_ db: Database, _ record: ServiceRecord) throws {

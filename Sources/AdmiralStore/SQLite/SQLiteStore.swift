@@ -28,7 +28,8 @@ public final class SQLiteStore: Store {
     let groupCommit: GroupCommitWriter
     let taskDefinitionCache = TaskDefinitionCache()
     let instanceCache: InstanceCache
-    let taskCache = TaskCache()
+    let taskCache = DecodedRowCache<TaskRecord>(capacity: 50_000)
+    let serviceCache = DecodedRowCache<ServiceRecord>(capacity: 20_000)
     let encoder = ECS.makeEncoder()
     let decoder = ECS.makeDecoder()
 
@@ -90,6 +91,13 @@ public final class SQLiteStore: Store {
     func taskRecord(_ row: Row, cluster: String) throws -> TaskRecord {
         try taskCache.record(key: "\(cluster)/\(row["id"] as String)", body: row["body"]) {
             try decode(TaskRecord.self, from: $0)
+        }
+    }
+
+    /// Decodes a service row (`cluster`, `name` and `body`), through the cache.
+    func serviceRecord(_ row: Row) throws -> ServiceRecord {
+        try serviceCache.record(key: "\(row["cluster"] as String)/\(row["name"] as String)", body: row["body"]) {
+            try decode(ServiceRecord.self, from: $0)
         }
     }
 }

@@ -31,6 +31,20 @@ public enum MetricAlarmEvaluator {
     /// Evaluates the alarm once.
     public static func evaluate(_ input: Input) -> AlarmEvaluation {
         let decision = decide(input)
+        return evaluation(input, decision)
+    }
+
+    /// Evaluates the alarm once and words the reason only when the state changes: nil when
+    /// the alarm stays as it is (the caller keeps its stored reason), as most alarms do at
+    /// most evaluations.
+    public static func transition(_ input: Input) -> AlarmEvaluation? {
+        let decision = decide(input)
+        guard decision.state != input.currentState else { return nil }
+        return evaluation(input, decision)
+    }
+
+    /// The evaluation of a decision, with its reason worded.
+    static func evaluation(_ input: Input, _ decision: Decision) -> AlarmEvaluation {
         let reason = Reasoning(input: input, decision: decision)
         return AlarmEvaluation(
             previousState: input.currentState, newState: decision.state, basis: decision.basis,

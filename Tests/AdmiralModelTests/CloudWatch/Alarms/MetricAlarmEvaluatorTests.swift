@@ -47,6 +47,16 @@ struct MetricAlarmEvaluatorTests {
         #expect(changed.stateChanged && changed.newState == .alarm)
     }
 
+    @Test("a transition is nil when the state stays, and otherwise the full evaluation, reason included")
+    func transition() {
+        #expect(MetricAlarmEvaluator.transition(F.input("X X X", currentState: .alarm)) == nil)
+        #expect(MetricAlarmEvaluator.transition(F.input("0 0 0", currentState: .ok)) == nil)
+        let input = F.input("X X X", currentState: .ok)
+        let transition = MetricAlarmEvaluator.transition(input)
+        #expect(transition == MetricAlarmEvaluator.evaluate(input))
+        #expect(transition?.stateReason?.isEmpty == false)
+    }
+
     @Test("datapoints given out of order are put in time order first")
     func outOfOrder() {
         var input = F.input("0 0 0 X X X")
