@@ -152,6 +152,7 @@ let package = Package(
             dependencies: [
                 "AdmiralAPI",
                 "AdmiralAgent",
+                "DockerEngine",
                 "AdmiralLoadBalancer",
                 "AdmiralControlPlane",
                 "AdmiralStore",

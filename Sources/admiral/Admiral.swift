@@ -7,6 +7,6 @@ struct Admiral: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admiral",
         abstract: "A self-hosted container orchestrator that implements the Amazon ECS API.",
-        subcommands: [DevCommand.self, ServerCommand.self, AgentCommand.self, BenchCommand.self]
+        subcommands: [DevCommand.self, ServerCommand.self, AgentCommand.self, CheckCommand.self, BenchCommand.self]
     )
 }

@@ -1,13 +1,22 @@
 """Durability: every acknowledged write survives SIGKILL; SIGTERM shuts down cleanly."""
 import re
+import subprocess
 import threading
 import time
 
 import pytest
 from botocore.exceptions import BotoCoreError, ClientError
 
+from conftest import BINARY
+
 FAMILIES = ("burst-a", "burst-b")
 CLIENTS = 6
+
+
+def assert_check_clean(data_dir):
+    """`admiral check` finds no broken invariant in the state (a server may be running on it)."""
+    result = subprocess.run([BINARY, "check", "--data-dir", data_dir], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def all_revisions(ecs, family):
@@ -106,6 +115,7 @@ def test_acknowledged_registrations_survive_sigkill(server, make_server):
         again = ecs.register_task_definition(
             family=family, containerDefinitions=[{"name": "app", "image": "busybox", "memory": 64}])
         assert again["taskDefinition"]["revision"] == count + 1
+    assert_check_clean(restarted.data_dir)
 
 
 def log_problems(text):
@@ -127,6 +137,7 @@ def test_sigterm_exits_cleanly(server, make_server):
     again = make_server(data_dir=server.data_dir).boto3()
     assert again.list_clusters()["clusterArns"] == ["arn:aws:ecs:us-east-1:000000000000:cluster/before-sigterm"]
     assert again.describe_task_definition(taskDefinition="before-sigterm")["taskDefinition"]["revision"] == 1
+    assert_check_clean(server.data_dir)
 
 
 @pytest.mark.parametrize("executor", ["nio", "swift"])

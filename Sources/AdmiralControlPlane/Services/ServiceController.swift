@@ -161,7 +161,7 @@ public actor ServiceController: Service {
             cache.byCluster[cluster] = try await allInstances(of: cluster)
         }
         let instances = cache.byCluster[cluster] ?? []
-        let (liveTasks, watchedTasks) = try await serviceTasks(of: record)
+        let (liveTasks, watchedTasks, lingeringTasks) = try await serviceTasks(of: record)
         let targets = await targets(
             of: record, tasks: liveTasks, instances: instances, view: cache.loadBalancing ?? LoadBalancingView())
         var state = try await state(of: record, tasks: watchedTasks, instances: instances, now: now)
@@ -207,8 +207,11 @@ public actor ServiceController: Service {
                 outcome.events.append(event)
             }
         }
+        // STOPPED tasks that still hold targets are passed too: they are not wanted, so
+        // their targets are deregistered and forgotten.
         outcome.events += try await reconcileTargets(
-            targets, tasks: liveTasks, service: record.name, cluster: cluster, deactivated: deactivated, now: now)
+            targets, tasks: liveTasks + lingeringTasks, service: record.name, cluster: cluster,
+            deactivated: deactivated, now: now)
         if !outcome.acknowledged.isEmpty {
             _ = try await store.updateTasks(cluster: cluster, ids: outcome.acknowledged) {
                 $0.circuitBreakerAcknowledged = true
@@ -306,15 +309,26 @@ public actor ServiceController: Service {
 
     /// A service's tasks that are not STOPPED, and those the reconciler is to see: these
     /// and, while the circuit breaker watches a deployment, its stopped tasks not yet counted.
-    func serviceTasks(of record: ServiceRecord) async throws -> (all: [TaskRecord], watched: [TaskRecord]) {
+    func serviceTasks(of record: ServiceRecord) async throws
+        -> (all: [TaskRecord], watched: [TaskRecord], lingering: [TaskRecord])
+    {
         let configuration = record.service.deploymentConfiguration
         let breaker = configuration?.deploymentCircuitBreaker?.enable ?? false
         let primary = (record.service.deployments ?? []).compactMap(Self.deployment).first { $0.status == .primary }
         let watching = breaker && primary?.rolloutState == .inProgress
+        let watchedSince = watching ? primary?.createdAt : nil
+        // A load-balanced service also reads its stored STOPPED tasks: one that stopped on
+        // its own (a crashed container, a lost instance) may still hold targets.
+        let balanced = !(record.service.loadBalancers ?? []).isEmpty
         let records = try await store.serviceTasks(
-            cluster: record.cluster, service: record.name, stoppedSince: watching ? primary?.createdAt : nil)
-        let watched = records.filter { $0.lastStatus != .stopped || $0.circuitBreakerAcknowledged != true }
-        return (records.filter { $0.lastStatus != .stopped }, watched)
+            cluster: record.cluster, service: record.name, stoppedSince: balanced ? .distantPast : watchedSince)
+        let watched = records.filter { task in
+            guard task.lastStatus == .stopped else { return true }
+            guard let watchedSince, task.circuitBreakerAcknowledged != true else { return false }
+            return (task.task.stoppedAt ?? .distantFuture) >= watchedSince
+        }
+        let lingering = records.filter { $0.lastStatus == .stopped && !($0.loadBalancerTargets ?? []).isEmpty }
+        return (records.filter { $0.lastStatus != .stopped }, watched, lingering)
     }
 
     /// The reconciler's view of a service.
