@@ -57,6 +57,8 @@ struct ApplicationAutoScalingHandler: Sendable {
                 input = try decoder.decode(Input.self, from: body.isEmpty ? Data("{}".utf8) : Data(body))
             } catch let error as DecodingError {
                 throw map(error)
+            } catch let error as InvalidEnumValue {
+                throw map(error)
             }
             return Array(try encoder.encode(try await call(input, context)))
         }
@@ -81,6 +83,16 @@ struct ApplicationAutoScalingHandler: Sendable {
         @unknown default:
             return .serialization("The request body could not be read.")
         }
+    }
+
+    /// A value outside an enumeration, as the service words it.
+    static func map(_ error: InvalidEnumValue) -> AWSWireError {
+        let member = error.member.split(separator: ".").map { $0.prefix(1).lowercased() + $0.dropFirst() }
+        return AWSWireError(
+            code: "ValidationException",
+            message: "1 validation error detected: Value '\(error.value)' at '\(member.joined(separator: "."))' "
+                + "failed to satisfy constraint: Member must satisfy enum value set: "
+                + "[\(error.allowed.joined(separator: ", "))]")
     }
 
     static func path(_ codingPath: [any CodingKey]) -> String {

@@ -151,13 +151,17 @@ struct CloudWatchHandler: Sendable {
                 let input = try queryDecoder.decode(Input.self, from: request)
                 try checkConstraints(input)
                 let output = try await call(input, context)
-                if output is CloudWatch.EmptyOutput {
+                if output is CloudWatch.EmptyOutput, !emptyResults.contains(action) {
                     return queryEncoder.encode(action: action, requestId: requestId)
                 }
                 return try queryEncoder.encode(output, action: action, requestId: requestId)
             }
         }
     }
+
+    /// Actions whose output has no members but does have a result element in the Query
+    /// protocol (`<TagResourceResult/>`), which botocore's parser requires.
+    static let emptyResults: Set<String> = ["DeleteDashboards", "TagResource", "UntagResource"]
 
     /// The model's lengths, ranges and patterns, as CloudWatch's InvalidParameterValue.
     static func checkConstraints(_ input: some ModelConstraints) throws {

@@ -20,12 +20,29 @@ enum RequestCompression {
         var compressed = body
         do {
             let inflated = try compressed.decompress(with: .gzip(), maxSize: limit)
+            guard isComplete(body, inflatedSize: inflated.readableBytes) else {
+                throw AWSWireError(
+                    code: "InvalidParameterValue",
+                    message: "The request body is not valid gzip data: it ends before the gzip trailer.")
+            }
             return Array(inflated.readableBytesView)
+        } catch let error as AWSWireError {
+            throw error
         } catch let error as CompressNIOError where error == .bufferOverflow {
             throw AWSWireError.requestTooLarge(limit: limit)
         } catch {
             throw AWSWireError(
                 code: "InvalidParameterValue", message: "The request body is not valid gzip data (\(error)).")
         }
+    }
+
+    /// Whether a gzip body ends with its trailer, whose last four bytes are the inflated
+    /// size modulo 2^32 (RFC 1952). The inflater stops quietly where its input ends, so a
+    /// body cut short would otherwise pass for a shorter one.
+    static func isComplete(_ body: ByteBuffer, inflatedSize: Int) -> Bool {
+        guard body.readableBytes >= 18,
+            let size = body.getInteger(at: body.writerIndex - 4, endianness: .little, as: UInt32.self)
+        else { return false }
+        return size == UInt32(truncatingIfNeeded: inflatedSize)
     }
 }

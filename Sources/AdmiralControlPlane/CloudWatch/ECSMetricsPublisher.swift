@@ -75,10 +75,11 @@ public struct ECSMetricsPublisher: Service {
         for cluster in clusters.sorted() {
             let tasks = try await runningTasks(cluster: cluster)
             let registered = instances.filter { $0.cluster == cluster && $0.status == .active }
-            let registeredCPU = Double(registered.reduce(0) { $0 + $1.registered.cpu })
-            let registeredMemory = Double(registered.reduce(0) { $0 + $1.registered.memory })
-            let reservedCPU = Double(registered.reduce(0) { $0 + $1.usage.cpu })
-            let reservedMemory = Double(registered.reduce(0) { $0 + $1.usage.memory })
+            // Summed as Double: a stored value, however large, must not overflow and stop the server.
+            let registeredCPU = registered.reduce(0.0) { $0 + Double($1.registered.cpu) }
+            let registeredMemory = registered.reduce(0.0) { $0 + Double($1.registered.memory) }
+            let reservedCPU = registered.reduce(0.0) { $0 + Double($1.usage.cpu) }
+            let reservedMemory = registered.reduce(0.0) { $0 + Double($1.usage.memory) }
             let used = tasks.compactMap { byTaskId[$0.id] }
             let clusterDimensions = [("ClusterName", cluster)]
             if registeredCPU > 0 {

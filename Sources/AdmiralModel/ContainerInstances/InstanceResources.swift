@@ -51,12 +51,17 @@ public struct InstanceResources: Sendable, Hashable, Codable {
         self.init(cpu: cpu, memory: memory, tcpPorts: tcp, udpPorts: udp)
     }
 
+    /// The largest CPU or MEMORY an instance may report: ECS's `integerValue` is a 32-bit
+    /// integer, and sums over a cluster's instances must not overflow.
+    public static let maximumInteger = Int(Int32.max)
+
     private static func integer(_ resource: ECS.Resource) throws -> Int {
-        guard let value = resource.integerValue ?? resource.longValue ?? resource.doubleValue.map({ Int($0) }),
-            value >= 0
-        else {
+        let value =
+            resource.integerValue ?? resource.longValue
+            ?? resource.doubleValue.flatMap { Int(exactly: $0.rounded(.down)) }
+        guard let value, (0...maximumInteger).contains(value) else {
             throw AdmiralError.invalidParameter(
-                "Resource \(resource.name ?? "") must have a non-negative integerValue.")
+                "Resource \(resource.name ?? "") must have an integerValue from 0 to \(maximumInteger).")
         }
         return value
     }
