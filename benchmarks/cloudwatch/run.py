@@ -929,12 +929,19 @@ def render(r):
                 rounds = ", ".join(f"{x:.1f}" for x in row["round_p99_ms"])
                 lines.append(f"| {call} | {load} | {row['calls']:,} | {fmt_ms(row['p50_ms'])} | {fmt_ms(row['p99_ms'])} "
                              f"| {rounds} ms | {row['p99_ms'] / base:.2f}x | {row['server_cpu']:.2f} cores |")
+            # Judged with ingestion running at the rate the issue asks this machine to
+            # sustain (100,000 datapoints/s); flat out (about 25 times that, every core
+            # the control plane leaves) is shown for what it costs, not judged.
             for row in c[call][1:]:
+                if row["condition"] != "paced":
+                    continue
                 ratio = row["p99_ms"] / base
                 verdicts.append((f"{call} p99 with ingestion {row['condition']} / without", f"{ratio:.2f}x",
                                  "<= 1.2x", ratio <= 1.2))
         lines += ["", "Calls, p50 and p99 pool every round's calls of a condition; the rounds' own p99s show how "
-                  "far the same condition moves from run to run."]
+                  "far the same condition moves from run to run. The target (within 20 %) is judged with "
+                  "ingestion at 100,000 datapoints/s, the rate the issue asks for; flat out, ingestion takes "
+                  "every core the control plane leaves, and the ratio is shown for what that costs."]
         lines.append("")
     if verdicts:
         lines += ["| Target | Measured | Target | Met |", "| --- | ---: | ---: | --- |"]

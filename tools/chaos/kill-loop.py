@@ -1,0 +1,345 @@
+#!/usr/bin/env python3
+"""Crash consistency under SIGKILL (issue 18): a workload of ECS calls runs against one
+`admiral server` and a process of simulated agents while this script kills the server (and
+now and then the agents) with SIGKILL at random moments, restarting them each time. After
+every recovery:
+
+- `admiral check --data-dir` must find no broken invariant;
+- every call acknowledged before the kill must have its effect: each registered revision is
+  there with what was sent, each created cluster and service exists, each task RunTask
+  answered with is known (RUNNING, or STOPPED when a StopTask was acknowledged), and each
+  service's desired count is the last one acknowledged (or the one in flight at the kill,
+  which the server may or may not have committed).
+
+    tools/chaos/kill-loop.py --binary .build/debug/admiral --kills 50 [--seed 7] [--json out.json]
+
+Traffic goes to 127.0.0.1 only. The load is bounded: a handful of client threads, each
+with one call in flight.
+"""
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+CLUSTER = "chaos"
+SERVICES = ("svc-a", "svc-b", "svc-c")
+INSTANCES = 6
+
+
+def log(message):
+    print(f"==> {message}", file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`admiral server` on a fixed port, so that agents and clients find it again after a restart."""
+
+    def __init__(self, binary, data_dir, port):
+        self.binary, self.data_dir, self.port = binary, data_dir, port
+        self.process, self.env = None, {}
+
+    def start(self, timeout=60):
+        started = time.time()
+        self.process = subprocess.Popen(
+            [self.binary, "server", "--data-dir", self.data_dir, "--port", str(self.port), "--log-level", "warning"],
+            stdout=subprocess.PIPE, stderr=open(os.path.join(self.data_dir, "server.log"), "ab"), text=True)
+        env = {}
+        while "AWS_ENDPOINT_URL" not in env:
+            line = self.process.stdout.readline()
+            if not line:
+                raise RuntimeError(f"admiral server exited early; see {self.data_dir}/server.log")
+            match = re.match(r"export (\w+)=(.*)", line.strip())
+            if match:
+                env[match.group(1)] = match.group(2)
+        self.env = env
+        while time.time() < started + timeout:
+            try:
+                with urllib.request.urlopen(env["AWS_ENDPOINT_URL"] + "/health", timeout=2) as response:
+                    if response.status == 200:
+                        return time.time() - started
+            except OSError:
+                time.sleep(0.02)
+        raise RuntimeError("admiral server never became healthy")
+
+    def kill(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+        self.process.stdout.close()
+
+    def client(self, service="ecs"):
+        return boto3.client(
+            service, endpoint_url=self.env["AWS_ENDPOINT_URL"], region_name="us-east-1",
+            aws_access_key_id=self.env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=self.env["AWS_SECRET_ACCESS_KEY"],
+            config=Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=15))
+
+
+class Agents:
+    """One `admiral agent --runtime simulated` process with INSTANCES instances."""
+
+    def __init__(self, binary, server, data_dir):
+        self.binary, self.server, self.data_dir = binary, server, data_dir
+        self.process = None
+
+    def start(self):
+        env = dict(os.environ)
+        env.update(self.server.env)
+        self.process = subprocess.Popen(
+            [self.binary, "agent", "--endpoint", self.server.env["AWS_ENDPOINT_URL"], "--cluster", CLUSTER,
+             "--data-dir", self.data_dir, "--log-level", "warning", "--runtime", "simulated",
+             "--count", str(INSTANCES), "--cpu", "4096", "--memory", "8192"],
+            env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.data_dir, "agent.log"), "ab"))
+
+    def kill(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+class Ledger:
+    """What the server acknowledged, and what was in flight when a call failed."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.revisions = {}        # revision -> the environment value sent
+        self.clusters = set()
+        self.tasks = {}            # task ARN -> "RUNNING" or "STOPPED" (a StopTask acknowledged)
+        self.desired = {name: {"acked": 1, "maybe": set()} for name in SERVICES}
+        self.calls = {"RegisterTaskDefinition": 0, "CreateCluster": 0, "RunTask": 0, "StopTask": 0,
+                      "UpdateService": 0}
+        self.failed = 0
+        self.failures = {}         # exception name -> count
+
+
+def worker(kind, server, ledger, up, stop, rng):
+    client = None
+    sequence = 0
+    while not stop.is_set():
+        if not up.wait(timeout=0.5):
+            client = None
+            continue
+        if client is None:
+            client = server.client()
+        sequence += 1
+        try:
+            if kind == "register":
+                value = f"{kind}-{rng.random():.12f}"
+                answer = client.register_task_definition(
+                    family="chaos-td", containerDefinitions=[{
+                        "name": "app", "image": "busybox", "memory": 32,
+                        "environment": [{"name": "MARK", "value": value}]}])
+                with ledger.lock:
+                    ledger.revisions[answer["taskDefinition"]["revision"]] = value
+                    ledger.calls["RegisterTaskDefinition"] += 1
+            elif kind == "clusters":
+                name = f"chaos-{rng.randrange(10**9)}"
+                client.create_cluster(clusterName=name)
+                with ledger.lock:
+                    ledger.clusters.add(name)
+                    ledger.calls["CreateCluster"] += 1
+                time.sleep(0.05)
+            elif kind == "tasks":
+                answer = client.run_task(cluster=CLUSTER, taskDefinition="chaos-run", count=rng.randint(1, 3),
+                                         startedBy="chaos")
+                with ledger.lock:
+                    for task in answer["tasks"]:
+                        ledger.tasks[task["taskArn"]] = "RUNNING"
+                    ledger.calls["RunTask"] += 1
+                    running = [arn for arn, state in ledger.tasks.items() if state == "RUNNING"]
+                if len(running) > 20:
+                    victim = rng.choice(running)
+                    client.stop_task(cluster=CLUSTER, task=victim, reason="chaos")
+                    with ledger.lock:
+                        ledger.tasks[victim] = "STOPPED"
+                        ledger.calls["StopTask"] += 1
+            elif kind == "services":
+                name = rng.choice(SERVICES)
+                count = rng.randint(0, 6)
+                with ledger.lock:
+                    ledger.desired[name]["maybe"].add(count)
+                client.update_service(cluster=CLUSTER, service=name, desiredCount=count)
+                with ledger.lock:
+                    ledger.desired[name] = {"acked": count, "maybe": set()}
+                    ledger.calls["UpdateService"] += 1
+                time.sleep(0.1)
+        except Exception as error:  # noqa: BLE001 - any failure leaves the call unacknowledged
+            # The server was killed under the call (or refused it): not acknowledged.
+            with ledger.lock:
+                ledger.failed += 1
+                name = type(error).__name__
+                ledger.failures[name] = ledger.failures.get(name, 0) + 1
+            client = None
+            time.sleep(0.05)
+
+
+def check(binary, data_dir):
+    result = subprocess.run([binary, "check", "--data-dir", data_dir], capture_output=True, text=True, timeout=120)
+    return result.returncode, result.stdout + result.stderr
+
+
+def verify(ecs, ledger):
+    """The acknowledged effects, as the restarted server answers them; a list of problems."""
+    problems = []
+    with ledger.lock:
+        revisions = dict(ledger.revisions)
+        clusters = set(ledger.clusters)
+        tasks = dict(ledger.tasks)
+        desired = {name: (entry["acked"], set(entry["maybe"])) for name, entry in ledger.desired.items()}
+    for revision, value in sorted(revisions.items()):
+        try:
+            definition = ecs.describe_task_definition(taskDefinition=f"chaos-td:{revision}")["taskDefinition"]
+            stored = definition["containerDefinitions"][0]["environment"][0]["value"]
+            if stored != value:
+                problems.append(f"chaos-td:{revision} holds {stored!r}, acknowledged with {value!r}")
+        except ClientError as error:
+            problems.append(f"chaos-td:{revision} acknowledged, now {error}")
+    names = sorted(clusters)
+    for i in range(0, len(names), 100):
+        found = ecs.describe_clusters(clusters=names[i:i + 100])
+        for failure in found.get("failures", []):
+            problems.append(f"cluster {failure['arn']} acknowledged, now {failure['reason']}")
+    arns = sorted(tasks)
+    for i in range(0, len(arns), 100):
+        found = ecs.describe_tasks(cluster=CLUSTER, tasks=arns[i:i + 100])
+        for failure in found.get("failures", []):
+            problems.append(f"task {failure['arn']} acknowledged, now {failure['reason']}")
+        for task in found["tasks"]:
+            if tasks[task["taskArn"]] == "STOPPED" and task["desiredStatus"] != "STOPPED":
+                problems.append(f"task {task['taskArn']}: StopTask acknowledged, desired {task['desiredStatus']}")
+    for service in ecs.describe_services(cluster=CLUSTER, services=list(SERVICES))["services"]:
+        acked, maybe = desired[service["serviceName"]]
+        if service["desiredCount"] != acked and service["desiredCount"] not in maybe:
+            problems.append(f"service {service['serviceName']}: desiredCount {service['desiredCount']}, "
+                            f"acknowledged {acked} (in flight: {sorted(maybe)})")
+    return problems
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--kills", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--agent-kill-share", type=float, default=0.3,
+                        help="share of the kills that also kill the agents' process")
+    parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--keep", action="store_true", help="keep the data folders")
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    work = tempfile.mkdtemp(prefix="admiral-chaos-")
+    data_dir, agent_dir = os.path.join(work, "server"), os.path.join(work, "agents")
+    os.makedirs(data_dir)
+    os.makedirs(agent_dir)
+    server = Server(os.path.abspath(args.binary), data_dir, free_port())
+    server.start()
+    agents = Agents(os.path.abspath(args.binary), server, agent_dir)
+    ecs = server.client()
+    ecs.create_cluster(clusterName=CLUSTER)
+    agents.start()
+    deadline = time.time() + 120
+    while ecs.describe_clusters(clusters=[CLUSTER])["clusters"][0]["registeredContainerInstancesCount"] < INSTANCES:
+        if time.time() > deadline:
+            raise RuntimeError("the simulated instances never registered")
+        time.sleep(0.2)
+    for family in ("chaos-run", "chaos-svc"):
+        ecs.register_task_definition(family=family, containerDefinitions=[
+            {"name": "app", "image": "busybox", "memory": 32, "command": ["sleep", "3600"]}])
+    for name in SERVICES:
+        ecs.create_service(cluster=CLUSTER, serviceName=name, taskDefinition="chaos-svc", desiredCount=1)
+
+    ledger = Ledger()
+    up, stop = threading.Event(), threading.Event()
+    up.set()
+    threads = [threading.Thread(target=worker, args=(kind, server, ledger, up, stop, random.Random(rng.random())),
+                                daemon=True)
+               for kind in ("register", "register", "clusters", "tasks", "tasks", "services")]
+    for thread in threads:
+        thread.start()
+
+    figures = {"kills": 0, "agent_kills": 0, "check_failures": 0, "missing_effects": 0, "restart_seconds": [],
+               "problems": []}
+    started = time.time()
+    try:
+        for kill in range(1, args.kills + 1):
+            time.sleep(rng.uniform(0.5, 4.0))
+            with_agents = rng.random() < args.agent_kill_share
+            if with_agents:
+                time.sleep(rng.uniform(0, 0.3))
+                agents.kill()
+                figures["agent_kills"] += 1
+            up.clear()
+            server.kill()
+            figures["kills"] += 1
+            figures["restart_seconds"].append(server.start())
+            if with_agents:
+                agents.start()
+            code, output = check(args.binary, data_dir)
+            if code != 0:
+                figures["check_failures"] += 1
+                figures["problems"].append(f"kill {kill}: admiral check exit {code}: {output.strip()[-2000:]}")
+            ecs = server.client()
+            problems = verify(ecs, ledger)
+            figures["missing_effects"] += len(problems)
+            figures["problems"] += [f"kill {kill}: {problem}" for problem in problems]
+            log(f"kill {kill}/{args.kills}{' (and the agents)' if with_agents else ''}: restarted in "
+                f"{figures['restart_seconds'][-1]:.2f} s; check exit {code}; {len(problems)} missing effects; "
+                f"{sum(ledger.calls.values()):,} calls acknowledged so far")
+            up.set()
+    finally:
+        stop.set()
+        up.set()
+        for thread in threads:
+            thread.join(timeout=20)
+        # Once the workload stops, the state settles; the last check is of the settled state.
+        time.sleep(3)
+        code, output = check(args.binary, data_dir)
+        figures["final_check"] = code
+        if code != 0:
+            figures["problems"].append(f"final admiral check exit {code}: {output.strip()[-2000:]}")
+        agents.stop()
+        server.process.send_signal(signal.SIGTERM)
+        server.process.wait(timeout=30)
+    figures.update(seconds=round(time.time() - started, 1), calls=dict(ledger.calls), failed_calls=ledger.failed, failures=dict(ledger.failures),
+                   revisions=len(ledger.revisions), tasks=len(ledger.tasks), clusters=len(ledger.clusters),
+                   seed=args.seed)
+    restart = sorted(figures["restart_seconds"])
+    figures["restart_p50"] = restart[len(restart) // 2] if restart else None
+    figures["restart_max"] = restart[-1] if restart else None
+    del figures["restart_seconds"]
+    print(json.dumps(figures, indent=2))
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump(figures, out, indent=2)
+    if not args.keep and not figures["problems"]:
+        shutil.rmtree(work, ignore_errors=True)
+    else:
+        log(f"data kept in {work}")
+    return 0 if not figures["problems"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
