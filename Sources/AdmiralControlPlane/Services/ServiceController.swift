@@ -307,8 +307,9 @@ public actor ServiceController: Service {
         }
     }
 
-    /// A service's tasks that are not STOPPED, and those the reconciler is to see: these
-    /// and, while the circuit breaker watches a deployment, its stopped tasks not yet counted.
+    /// A service's tasks that are not STOPPED; those the reconciler is to see (these and,
+    /// while the circuit breaker watches a deployment, its stopped tasks not yet counted);
+    /// and its STOPPED tasks that still hold load balancer targets.
     func serviceTasks(of record: ServiceRecord) async throws
         -> (all: [TaskRecord], watched: [TaskRecord], lingering: [TaskRecord])
     {
