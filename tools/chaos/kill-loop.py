@@ -20,20 +20,18 @@ import argparse
 import json
 import os
 import random
-import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "benchmarks", "lib"))
+from admiral_bench import Agent, Server, free_port  # noqa: E402 - the benchmarks' server and agent processes
 
 CLUSTER = "chaos"
 SERVICES = ("svc-a", "svc-b", "svc-c")
@@ -44,81 +42,15 @@ def log(message):
     print(f"==> {message}", file=sys.stderr, flush=True)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def start(server):
+    """Starts (or restarts) the server; the seconds until it answered /health."""
+    server.start()
+    return server.ready_after
 
 
-class Server:
-    """`admiral server` on a fixed port, so that agents and clients find it again after a restart."""
-
-    def __init__(self, binary, data_dir, port):
-        self.binary, self.data_dir, self.port = binary, data_dir, port
-        self.process, self.env = None, {}
-
-    def start(self, timeout=60):
-        started = time.time()
-        self.process = subprocess.Popen(
-            [self.binary, "server", "--data-dir", self.data_dir, "--port", str(self.port), "--log-level", "warning"],
-            stdout=subprocess.PIPE, stderr=open(os.path.join(self.data_dir, "server.log"), "ab"), text=True)
-        env = {}
-        while "AWS_ENDPOINT_URL" not in env:
-            line = self.process.stdout.readline()
-            if not line:
-                raise RuntimeError(f"admiral server exited early; see {self.data_dir}/server.log")
-            match = re.match(r"export (\w+)=(.*)", line.strip())
-            if match:
-                env[match.group(1)] = match.group(2)
-        self.env = env
-        while time.time() < started + timeout:
-            try:
-                with urllib.request.urlopen(env["AWS_ENDPOINT_URL"] + "/health", timeout=2) as response:
-                    if response.status == 200:
-                        return time.time() - started
-            except OSError:
-                time.sleep(0.02)
-        raise RuntimeError("admiral server never became healthy")
-
-    def kill(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-        self.process.stdout.close()
-
-    def client(self, service="ecs"):
-        return boto3.client(
-            service, endpoint_url=self.env["AWS_ENDPOINT_URL"], region_name="us-east-1",
-            aws_access_key_id=self.env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=self.env["AWS_SECRET_ACCESS_KEY"],
-            config=Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=15))
-
-
-class Agents:
-    """One `admiral agent --runtime simulated` process with INSTANCES instances."""
-
-    def __init__(self, binary, server, data_dir):
-        self.binary, self.server, self.data_dir = binary, server, data_dir
-        self.process = None
-
-    def start(self):
-        env = dict(os.environ)
-        env.update(self.server.env)
-        self.process = subprocess.Popen(
-            [self.binary, "agent", "--endpoint", self.server.env["AWS_ENDPOINT_URL"], "--cluster", CLUSTER,
-             "--data-dir", self.data_dir, "--log-level", "warning", "--runtime", "simulated",
-             "--count", str(INSTANCES), "--cpu", "4096", "--memory", "8192"],
-            env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.data_dir, "agent.log"), "ab"))
-
-    def kill(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+def sigkill(process):
+    process.send_signal(signal.SIGKILL)
+    process.wait()
 
 
 class Ledger:
@@ -254,9 +186,11 @@ def main():
     data_dir, agent_dir = os.path.join(work, "server"), os.path.join(work, "agents")
     os.makedirs(data_dir)
     os.makedirs(agent_dir)
-    server = Server(os.path.abspath(args.binary), data_dir, free_port())
-    server.start()
-    agents = Agents(os.path.abspath(args.binary), server, agent_dir)
+    # A fixed port, so that agents and clients find the server again after each restart.
+    server = Server(os.path.abspath(args.binary), data_dir, port=free_port())
+    start(server)
+    agents = Agent(os.path.abspath(args.binary), server, CLUSTER, agent_dir,
+                   ["--runtime", "simulated", "--count", str(INSTANCES), "--cpu", "4096", "--memory", "8192"])
     ecs = server.client()
     ecs.create_cluster(clusterName=CLUSTER)
     agents.start()
@@ -289,12 +223,13 @@ def main():
             with_agents = rng.random() < args.agent_kill_share
             if with_agents:
                 time.sleep(rng.uniform(0, 0.3))
-                agents.kill()
+                sigkill(agents.process)
                 figures["agent_kills"] += 1
             up.clear()
-            server.kill()
+            sigkill(server.process)
+            server.process.stdout.close()
             figures["kills"] += 1
-            figures["restart_seconds"].append(server.start())
+            figures["restart_seconds"].append(start(server))
             if with_agents:
                 agents.start()
             code, output = check(args.binary, data_dir)
@@ -321,8 +256,7 @@ def main():
         if code != 0:
             figures["problems"].append(f"final admiral check exit {code}: {output.strip()[-2000:]}")
         agents.stop()
-        server.process.send_signal(signal.SIGTERM)
-        server.process.wait(timeout=30)
+        server.stop()
     figures.update(seconds=round(time.time() - started, 1), calls=dict(ledger.calls), failed_calls=ledger.failed, failures=dict(ledger.failures),
                    revisions=len(ledger.revisions), tasks=len(ledger.tasks), clusters=len(ledger.clusters),
                    seed=args.seed)
