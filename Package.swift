@@ -123,6 +123,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Layer 3: what an EC2 instance is: an agent process, a simulated agent, a command.
+        .target(
+            name: "AdmiralInstances",
+            dependencies: [
+                "AdmiralAgent",
+                "AdmiralControlPlane",
+                "DockerEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Layer 3: the Hummingbird application.
         .target(
             name: "AdmiralAPI",
@@ -152,6 +165,7 @@ let package = Package(
             dependencies: [
                 "AdmiralAPI",
                 "AdmiralAgent",
+                "AdmiralInstances",
                 "DockerEngine",
                 "AdmiralLoadBalancer",
                 "AdmiralControlPlane",
@@ -167,6 +181,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AdmiralInstancesTests",
+            dependencies: ["AdmiralInstances", "AdmiralControlPlane"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -38,7 +38,9 @@ public func buildServer(
         elbv2: ELBv2Handler(service: controlPlane.loadBalancing),
         cloudWatch: CloudWatchHandler(service: controlPlane.cloudWatch),
         autoScaling: ApplicationAutoScalingHandler(service: controlPlane.autoScaling), logger: logger,
-        logs: LogsHandler(service: controlPlane.logs))
+        logs: LogsHandler(service: controlPlane.logs), instanceCredentials: controlPlane.instanceCredentials,
+        ec2AutoScaling: EC2AutoScalingHandler(service: controlPlane.ec2AutoScaling),
+        ec2: EC2Handler(service: controlPlane.ec2))
     return Application(
         responder: endpoint,
         server: .http1(

@@ -21,6 +21,10 @@ public struct ControlPlane: Sendable {
         /// The period of the alarms target tracking creates, and of the repeat of scaling
         /// actions while an alarm stays in ALARM (AWS: 60 s).
         public var scalingPeriod: Int
+        /// The server's availability zones (`--availability-zones`; the region's a, b and c).
+        public var availabilityZones: [String] = ["us-east-1a", "us-east-1b", "us-east-1c"]
+        /// How the EC2 instance controller paces itself.
+        public var instances = InstanceController.Settings()
 
         /// Creates settings with ECS-like defaults.
         public init(
@@ -60,16 +64,38 @@ public struct ControlPlane: Sendable {
     public let autoScaling: ApplicationAutoScalingService
     /// CloudWatch Logs: log groups, streams, events, metric filters.
     public let logs: LogsService
+    /// EC2 Auto Scaling: launch configurations, groups and their instances.
+    public let ec2AutoScaling: EC2AutoScalingService
+    /// ECS capacity providers: Auto Scaling groups joined to clusters.
+    public let capacityProviders: CapacityProviderService
     /// Where target health comes from: the data plane's health checks.
     public let targetHealth: any TargetHealthSource
+    /// The credentials issued to EC2 instances (their instance role), which the endpoint
+    /// accepts for the agent's calls.
+    public let instanceCredentials: InstanceCredentials
+    /// EC2: VPCs, subnets, security groups, images, instance types, instances, launch templates.
+    public let ec2: EC2Service
+    /// What an EC2 instance is on this server.
+    public let instanceProvider: any InstanceProvider
+    /// The server's address as instances reach it; set once the API listens.
+    public let serverEndpoint = ServerEndpoint()
 
     /// Creates the control plane over a store.
     public init(
         store: any Store & LoadBalancerStore, metricStore: any MetricStore = InMemoryMetricStore.make(),
         scalingStore: any ScalingStore = InMemoryScalingStore.make(), settings: Settings = Settings(),
         targetHealth: any TargetHealthSource = RegistrationTargetHealth(),
-        startedAt: Date = Date(), logStore: any LogStore = InMemoryLogStore.make()
+        startedAt: Date = Date(), logStore: any LogStore = InMemoryLogStore.make(),
+        ec2AutoScalingStore: any AutoScalingStore = InMemoryAutoScalingStore.make(), ec2Fleet: (any EC2Fleet)? = nil,
+        instanceCredentials: InstanceCredentials = InstanceCredentials(),
+        ec2Store: any EC2Store = InMemoryEC2Store.make(),
+        instanceProvider: any InstanceProvider = NoInstanceProvider()
     ) {
+        self.instanceCredentials = instanceCredentials
+        self.instanceProvider = instanceProvider
+        let ec2 = EC2Service(
+            store: ec2Store, zones: settings.availabilityZones, accountId: settings.services.names.accountId)
+        self.ec2 = ec2
         let feed = ChangeFeed()
         let presence = AgentPresence(startedAt: startedAt)
         self.store = store
@@ -86,11 +112,15 @@ public struct ControlPlane: Sendable {
             store: store, feed: feed, presence: presence, disconnectAfter: settings.liveness.disconnectAfter)
         self.loadBalancing = LoadBalancingService(
             store: store, addressing: settings.loadBalancerAddressing, health: targetHealth,
-            instances: ContainerInstanceTargets(store: store))
+            instances: ContainerInstanceTargets(store: store), network: ec2)
         self.services = ServiceOperations(store: store, tasks: tasks, feed: feed, loadBalancing: loadBalancing)
         self.targetHealth = targetHealth
         self.cloudWatch = CloudWatchService(store: metricStore)
         self.logs = LogsService(store: logStore, cloudWatch: cloudWatch)
+        self.ec2AutoScaling = EC2AutoScalingService(
+            store: ec2AutoScalingStore, fleet: ec2Fleet ?? ec2, loadBalancing: loadBalancing, cloudWatch: cloudWatch,
+            scalingPeriod: settings.scalingPeriod)
+        self.capacityProviders = CapacityProviderService(store: store, groups: ec2AutoScaling)
         self.autoScaling = ApplicationAutoScalingService(
             store: scalingStore, ecsStore: store, services: services, cloudWatch: cloudWatch,
             settings: .init(scalingPeriod: settings.scalingPeriod, names: settings.services.names))
@@ -98,7 +128,18 @@ public struct ControlPlane: Sendable {
 
     /// The long-running controllers, to run in the process's service group.
     public func controllers(logger: Logger) -> [any Service] {
-        [
+        // The group controller needs the EC2 registry; without one, groups are only kept.
+        let groups: [any Service] = ec2AutoScaling.fleet.map {
+            [AutoScalingGroupController(service: ec2AutoScaling, fleet: $0, logger: logger)]
+        } ?? []
+        return groups + [
+            InstanceController(
+                ec2: ec2, provider: instanceProvider, credentials: instanceCredentials, endpoint: serverEndpoint,
+                settings: settings.instances, logger: logger
+            ) { [containerInstances, names = settings.services.names] instanceId, cluster in
+                await containerInstances.deregisterTerminated(
+                    ec2InstanceId: instanceId, cluster: cluster, names: names, logger: logger)
+            },
             InstanceLivenessController(
                 store: store, feed: feed, presence: presence, settings: settings.liveness, logger: logger),
             StoppedTaskReaper(
@@ -111,6 +152,9 @@ public struct ControlPlane: Sendable {
                 cloudWatch: cloudWatch, names: settings.services.names,
                 repeatInterval: TimeInterval(settings.scalingPeriod), logger: logger),
             ScalingController(scaling: autoScaling, logger: logger),
+            CapacityProviderReservationPublisher(
+                store: store, cloudWatch: cloudWatch, groups: ec2AutoScaling, interval: .seconds(settings.scalingPeriod),
+                logger: logger),
             MetricRetention(cloudWatch: cloudWatch, logger: logger),
             LogRetention(logs: logs, logger: logger),
             ECSMetricsPublisher(

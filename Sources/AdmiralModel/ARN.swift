@@ -80,6 +80,9 @@ public struct ECSNames: Sendable, Hashable {
         arn("container/\(cluster)/\(taskId)/\(containerId)")
     }
 
+    /// `arn:aws:ecs:<region>:<account>:capacity-provider/<name>`.
+    public func capacityProviderARN(_ name: String) -> String { arn("capacity-provider/\(name)") }
+
     /// `arn:aws:ecs:<region>:<account>:service/<cluster>/<name>`.
     public func serviceARN(cluster: String, name: String) -> String { arn("service/\(cluster)/\(name)") }
 

@@ -22,6 +22,8 @@ public struct AdmiralError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let clusterContainsTasks = Code(rawValue: "ClusterContainsTasksException")
         /// The named resource does not exist.
         public static let resourceNotFound = Code(rawValue: "ResourceNotFoundException")
+        /// The caller may not make this call (an instance's credentials outside its role).
+        public static let accessDenied = Code(rawValue: "AccessDeniedException")
         /// A limit was exceeded.
         public static let limitExceeded = Code(rawValue: "LimitExceededException")
         /// The target of an attribute does not exist.

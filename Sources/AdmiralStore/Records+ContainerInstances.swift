@@ -31,6 +31,8 @@ public struct ContainerInstanceRecord: Sendable, Equatable, Codable {
     /// The version of the instance's desired tasks: incremented whenever a task is placed
     /// on it or one of its tasks is asked to stop, so a polling agent learns at once.
     public var desiredVersion: Int
+    /// The capacity provider whose Auto Scaling group launched the instance, if any.
+    public var capacityProviderName: String?
 
     /// Creates a record.
     public init(

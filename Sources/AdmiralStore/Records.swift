@@ -64,6 +64,7 @@ public enum TaggableResource: Sendable, Hashable {
     case task(cluster: String, id: String)
     case containerInstance(cluster: String, id: String)
     case service(cluster: String, name: String)
+    case capacityProvider(name: String)
 }
 
 /// A position in a keyset-paginated list of task definitions.

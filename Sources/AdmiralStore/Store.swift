@@ -11,6 +11,24 @@ import Foundation
 /// The contract is kept narrow so that a PostgreSQL implementation can follow
 /// without touching the domain services or the handlers.
 public protocol Store: Sendable {
+    // MARK: Capacity providers
+
+    /// Creates a capacity provider (replacing an INACTIVE one of that name) with its tags,
+    /// after `check` accepts it against every provider stored (names and Auto Scaling
+    /// groups are unique among the ACTIVE ones).
+    func createCapacityProvider(
+        _ record: CapacityProviderRecord, tags: [ECS.Tag], check: @Sendable ([CapacityProviderRecord]) throws -> Void
+    ) async throws -> CapacityProviderRecord
+
+    /// Every capacity provider, ACTIVE and INACTIVE, by name.
+    func capacityProviders() async throws -> [CapacityProviderRecord]
+
+    /// Changes a capacity provider in one transaction; `change` also sees the ACTIVE
+    /// clusters (which ones use the provider). Nil when there is none of that name.
+    func updateCapacityProvider(
+        named name: String, _ change: @Sendable (inout CapacityProviderRecord, [ClusterRecord]) throws -> Void
+    ) async throws -> CapacityProviderRecord?
+
     // MARK: Clusters
 
     /// Creates a cluster, or returns the existing ACTIVE one of that name unchanged

@@ -41,8 +41,11 @@ struct DevCommand: AsyncParsableCommand {
             throw ValidationError("The credentials name no principal for the agent to use.")
         }
         let stores = try ServerStores(folder: serverDir)
+        // Instances run their tasks on the same Docker daemon as the host's own agent.
+        var devOptions = self.options
+        devOptions.instances.instanceDockerHost = devOptions.instances.instanceDockerHost ?? agent.dockerHost
+        let options = devOptions
         let (controlPlane, background) = options.makeControlPlane(stores: stores, logger: logger)
-        let options = self.options
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = buildServer(
             configuration: APIConfiguration(accountId: options.accountId, principals: principals),
@@ -52,6 +55,7 @@ struct DevCommand: AsyncParsableCommand {
             maxConnections: options.maxConnections,
             logger: logger,
             onServerRunning: { port in
+                controlPlane.serverEndpoint.set(options.instanceEndpoint(port: port))
                 FileHandle.standardOutput.write(Data(options.exportLines(port: port, principal: generated).utf8))
                 portContinuation.yield(port)
                 portContinuation.finish()

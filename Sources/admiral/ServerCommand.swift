@@ -37,6 +37,7 @@ struct ServerCommand: AsyncParsableCommand {
             maxConnections: options.maxConnections,
             logger: logger,
             onServerRunning: { port in
+                controlPlane.serverEndpoint.set(options.instanceEndpoint(port: port))
                 FileHandle.standardOutput.write(Data(options.exportLines(port: port, principal: generated).utf8))
             })
         let group = ServiceGroup(

@@ -22,6 +22,14 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "The region clients sign for by default (ARNs use the region of each request).")
     var region: String = "us-east-1"
 
+    @Option(
+        help: ArgumentHelp(
+            "The availability zones of EC2 subnets and instances, comma-separated (default: the region's a, b, c).",
+            valueName: "zones"))
+    var availabilityZones: String?
+
+    @OptionGroup(title: "EC2 instances") var instances: InstanceProviderOptions
+
     @Option(help: "The account id in ARNs.")
     var accountId: String = "000000000000"
 
@@ -158,14 +166,30 @@ struct ServerOptions: ParsableArguments {
         }
     }
 
+    /// The URL instances reach the server at: the listening address, or the loopback
+    /// address when the server listens on every address.
+    func instanceEndpoint(port: Int) -> String {
+        let host = self.host == "0.0.0.0" || self.host == "::" || self.host.isEmpty ? "127.0.0.1" : self.host
+        return "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+    }
+
+    /// `--availability-zones`, or the region's `a`, `b` and `c`.
+    var zones: [String] {
+        let named = (availabilityZones ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        return named.isEmpty ? EC2Service.defaultZones(region: region) : named
+    }
+
     var controlPlaneSettings: ControlPlane.Settings {
-        ControlPlane.Settings(
+        var settings = ControlPlane.Settings(
             liveness: .init(disconnectAfter: .seconds(agentDisconnectAfter), lostAfter: .seconds(instanceLostAfter)),
             stoppedTaskRetention: .seconds(stoppedTaskRetention),
             loadBalancerAddressing: loadBalancerAddress.map(LoadBalancerAddressing.shared) ?? .loopbackPerLoadBalancer,
             services: ServiceController.Settings(
                 settlingTime: serviceHealthyAfter, names: ECSNames(region: region, accountId: accountId)),
             metricsInterval: .seconds(metricsInterval), scalingPeriod: scalingPeriod)
+        settings.availabilityZones = zones
+        return settings
     }
 
     /// The control plane over `store`, with the load balancer data plane whose health
@@ -173,16 +197,20 @@ struct ServerOptions: ParsableArguments {
     /// the bridge that keeps it configured, and the controllers.
     func makeControlPlane(stores: ServerStores, logger: Logger) -> (ControlPlane, [any Service]) {
         let dataPlane = LoadBalancerDataPlane(logger: logger)
+        let (provider, providerService) = instances.makeProvider(
+            dataDir: stores.folder, region: region, logger: logger)
         let controlPlane = ControlPlane(
             store: stores.main, metricStore: stores.metrics, scalingStore: stores.scaling,
             settings: controlPlaneSettings,
-            targetHealth: DataPlaneTargetHealth(dataPlane: dataPlane), logStore: stores.logs)
+            targetHealth: DataPlaneTargetHealth(dataPlane: dataPlane), logStore: stores.logs,
+            ec2AutoScalingStore: stores.ec2AutoScaling, ec2Store: stores.ec2, instanceProvider: provider)
         let bridge = LoadBalancerBridge(
             controlPlane: controlPlane, dataPlane: dataPlane, region: region, accountId: accountId, logger: logger)
         let loadBalancerMetrics = LoadBalancerMetricsPublisher(
             dataPlane: dataPlane, cloudWatch: controlPlane.cloudWatch, interval: .seconds(metricsInterval),
             logger: logger)
         var services: [any Service] = [dataPlane, bridge, loadBalancerMetrics]
+        if let providerService { services.append(providerService) }
         if let prometheusPort {
             let registry = PrometheusEndpoint.bootstrap()
             services.append(

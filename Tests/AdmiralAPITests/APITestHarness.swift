@@ -33,13 +33,15 @@ struct APITestHarness {
     /// Runs `body` against the application with a test client.
     func run(
         maxBodyBytes: Int = AWSWireLimits.maxRequestBodyBytes,
+        instanceCredentials: InstanceCredentials = InstanceCredentials(),
         _ body: @escaping @Sendable (APIClient) async throws -> Void
     ) async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let app = buildServer(
             configuration: APIConfiguration(principals: [Self.principal], maxBodyBytes: maxBodyBytes),
-            controlPlane: ControlPlane(store: store), address: .hostname("127.0.0.1", port: 0), logger: logger)
+            controlPlane: ControlPlane(store: store, instanceCredentials: instanceCredentials),
+            address: .hostname("127.0.0.1", port: 0), logger: logger)
         try await app.test(.router) { client in
             try await body(APIClient(client: client))
         }

@@ -8,6 +8,8 @@ namespace, so that the API layer decodes and encodes exactly what clients send.
     python3 scripts/codegen/aws_shapes.py ecs 2014-11-13 ECS Sources/AdmiralModel/ECS/Generated
     python3 scripts/codegen/aws_shapes.py elbv2 2015-12-01 ELBv2 Sources/AdmiralModel/ELBv2/Generated
     python3 scripts/codegen/aws_shapes.py cloudwatch 2010-08-01 CloudWatch Sources/AdmiralModel/CloudWatch/Generated
+    python3 scripts/codegen/aws_shapes.py ec2 2016-11-15 EC2 Sources/AdmiralModel/EC2/Generated \
+        $(cat scripts/codegen/ec2_operations.txt)
 
 For a Query-protocol service (elbv2, and cloudwatch, which speaks awsJson 1.0 and Query) the Swift properties are lowerCamelCase with
 `CodingKeys` that carry the model's PascalCase member names (the names on the wire, in
@@ -15,6 +17,14 @@ form parameters and in XML), enumerations reject unknown values with the Query
 protocol's ValidationError wording, and every structure reachable from an operation's
 input also gets a `ModelConstraints` conformance that checks the model's ranges,
 lengths and patterns, reporting violations as AWS words them.
+
+For the `ec2` protocol (4,000 shapes) only the shapes reachable from the operations
+named after the output folder are generated. Its members are written differently in
+requests and answers: a request names a member by its `queryName`, else its
+`locationName` with the first letter upper-cased, else its name; an answer by its
+`locationName`, else its name. The `CodingKeys` carry the answer's name, which AWSWire's
+EC2 mode upper-cases to read a request (the model never needs both spellings for one
+structure; a `queryName` that differs is kept for the structures only requests carry).
 
 Re-run it when botocore's model changes; the output is committed.
 """
@@ -72,14 +82,17 @@ def case_name(value):
 
 
 class Generator:
-    def __init__(self, model, namespace):
+    def __init__(self, model, namespace, operations=None):
         self.model = model
         self.shapes = model["shapes"]
         self.ns = namespace
+        self.ec2 = model["metadata"]["protocol"] == "ec2"
+        self.operations = operations or sorted(model["operations"])
+        self.selected = self.reachable(self.operations) if operations else set(self.shapes)
         # Query services, and JSON services that keep Query compatibility (CloudWatch), name
         # members in PascalCase on the wire in both protocols.
         metadata = model["metadata"]
-        self.query = metadata["protocol"] == "query" or "query" in metadata.get("protocols", [])
+        self.query = metadata["protocol"] in ("query", "ec2") or "query" in metadata.get("protocols", [])
         # JSON services whose members are PascalCase on the wire (Application Auto Scaling)
         # get lowerCamelCase properties with CodingKeys too, so that no property shares its
         # name with its type.
@@ -87,6 +100,38 @@ class Generator:
             name[:1].isupper()
             for shape in self.shapes.values() if shape["type"] == "structure"
             for name in shape["members"])
+
+    def reachable(self, operations):
+        """Every shape an operation's input or output reaches."""
+        seen = set()
+        todo = []
+        for op in operations:
+            spec = self.model["operations"][op]
+            todo.extend(spec[part]["shape"] for part in ("input", "output") if part in spec)
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            s = self.shapes[name]
+            if s["type"] == "structure":
+                todo.extend(m["shape"] for m in s["members"].values())
+            elif s["type"] == "list":
+                todo.append(s["member"]["shape"])
+            elif s["type"] == "map":
+                todo.extend([s["key"]["shape"], s["value"]["shape"]])
+        return seen
+
+    def wire_key(self, member_name, member):
+        """The `CodingKey` string of a member: its name, or for the ec2 protocol the
+        name in answers (see the module comment)."""
+        if not self.ec2:
+            return member_name
+        location = member.get("locationName")
+        query = member.get("queryName")
+        if query and (not location or query != location[:1].upper() + location[1:]):
+            return query
+        return location or member_name
 
     def member_name(self, wire_name):
         """The Swift property name of a member: the model's name for JSON services, the
@@ -167,8 +212,8 @@ class Generator:
         if self.pascal and members:
             out.append("")
             out.append("        enum CodingKeys: String, CodingKey {")
-            for mname, _ in members:
-                out.append(f"            case {ident(self.member_name(mname))} = {json.dumps(mname)}")
+            for mname, m in members:
+                out.append(f"            case {ident(self.member_name(mname))} = {json.dumps(self.wire_key(mname, m))}")
             out.append("        }")
         out.append("")
         out.append(f"        /// Creates a `{name}`; members left out are absent on the wire.")
@@ -289,7 +334,7 @@ class Generator:
             if f.endswith(".swift"):
                 os.remove(os.path.join(outdir, f))
         items = []
-        for name in sorted(self.shapes):
+        for name in sorted(self.selected):
             s = self.shapes[name]
             if s["type"] == "structure":
                 if s.get("exception") or s.get("eventstream"):
@@ -308,7 +353,7 @@ class Generator:
             with open(os.path.join(outdir, f"{self.ns}+Shapes{n}.swift"), "w") as f:
                 f.write(body)
         print(f"{len(items)} shapes in {len(chunks)} files")
-        if self.query:
+        if self.query and not self.ec2:
             checks = [self.emit_constraints(name, self.shapes[name]) for name in sorted(self.input_reachable())]
             groups = [checks[i:i + 2 * SHAPES_PER_FILE] for i in range(0, len(checks), 2 * SHAPES_PER_FILE)]
             for n, group in enumerate(groups, 1):
@@ -319,7 +364,7 @@ class Generator:
 
 def main():
     service, version, namespace, outdir = sys.argv[1:5]
-    Generator(load_model(service, version), namespace).generate(outdir)
+    Generator(load_model(service, version), namespace, sys.argv[5:]).generate(outdir)
 
 
 if __name__ == "__main__":

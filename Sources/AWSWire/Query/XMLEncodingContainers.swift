@@ -53,7 +53,7 @@ struct XMLUnkeyedEncodingContainer: UnkeyedEncodingContainer {
 
     private mutating func nextMember() -> XMLTreeEncoder {
         count += 1
-        return encoder.child(QueryKey("member.\(count)", index: count - 1), name: "member")
+        return encoder.child(QueryKey("\(encoder.listElement).\(count)", index: count - 1), name: encoder.listElement)
     }
 
     mutating func encodeNil() throws {}

@@ -35,13 +35,22 @@ struct XMLTreeEncoder: Encoder {
     let node: XMLNode
     let strategy: QueryKeyStrategy
     let codingPath: [any CodingKey]
+    /// The element name of list items: `member` (Query) or `item` (EC2).
+    var listElement = "member"
+
+    init(node: XMLNode, strategy: QueryKeyStrategy, codingPath: [any CodingKey], listElement: String = "member") {
+        self.node = node
+        self.strategy = strategy
+        self.codingPath = codingPath
+        self.listElement = listElement
+    }
 
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func child(_ key: some CodingKey, name: String? = nil) -> XMLTreeEncoder {
         XMLTreeEncoder(
             node: node.appendChild(name ?? strategy.wireName(of: key)), strategy: strategy,
-            codingPath: codingPath + [key])
+            codingPath: codingPath + [key], listElement: listElement)
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {

@@ -8,12 +8,12 @@ import Foundation
 struct ECSHandler: Sendable {
     typealias Operation = @Sendable (_ body: [UInt8], _ context: RequestContext) async throws -> [UInt8]
 
-    let operations: [String: Operation]
+    private(set) var operations: [String: Operation]
 
     init(
         clusters: ClusterService, taskDefinitions: TaskDefinitionService, tags: TagService,
         instances: ContainerInstanceService, attributes: AttributeService, tasks: TaskService,
-        services: ServiceOperations
+        services: ServiceOperations, capacityProviders: CapacityProviderService? = nil
     ) {
         self.operations = [
             "CreateCluster": Self.operation(clusters.createCluster),
@@ -53,13 +53,24 @@ struct ECSHandler: Sendable {
             "DescribeServices": Self.operation(services.describeServices),
             "ListServices": Self.operation(services.listServices),
         ]
+        if let capacityProviders {
+            operations.merge(
+                [
+                    "CreateCapacityProvider": Self.operation(capacityProviders.create),
+                    "UpdateCapacityProvider": Self.operation(capacityProviders.update),
+                    "DeleteCapacityProvider": Self.operation(capacityProviders.delete),
+                    "DescribeCapacityProviders": Self.operation(capacityProviders.describe),
+                    "PutClusterCapacityProviders": Self.operation(capacityProviders.putClusterCapacityProviders),
+                ],
+                uniquingKeysWith: { first, _ in first })
+        }
     }
 
     init(_ controlPlane: ControlPlane) {
         self.init(
             clusters: controlPlane.clusters, taskDefinitions: controlPlane.taskDefinitions, tags: controlPlane.tags,
             instances: controlPlane.containerInstances, attributes: controlPlane.attributes, tasks: controlPlane.tasks,
-            services: controlPlane.services)
+            services: controlPlane.services, capacityProviders: controlPlane.capacityProviders)
     }
 
     func handle(operation name: String, body: [UInt8], context: RequestContext) async throws -> [UInt8] {

@@ -22,7 +22,13 @@ public struct AWSEndpoint: HTTPResponder {
     let cloudWatch: CloudWatchHandler
     let logs: LogsHandler
     let autoScaling: ApplicationAutoScalingHandler
+    /// EC2 Auto Scaling (Query protocol); nil in endpoints built without it.
+    let ec2AutoScaling: EC2AutoScalingHandler?
+    /// EC2 (its own protocol); nil in endpoints built without it.
+    let ec2: EC2Handler?
     let logger: Logger
+    /// The credentials of the server's EC2 instances, accepted for the agent's calls.
+    let instanceCredentials: InstanceCredentials?
     /// Every operation some handler serves, the only ones named in request metrics.
     let knownOperations: Set<String>
 
@@ -39,14 +45,23 @@ public struct AWSEndpoint: HTTPResponder {
     init(
         configuration: APIConfiguration, ecs: ECSHandler, agent: AgentHandler, elbv2: ELBv2Handler,
         cloudWatch: CloudWatchHandler, autoScaling: ApplicationAutoScalingHandler, logger: Logger,
-        logs: LogsHandler
+        logs: LogsHandler, instanceCredentials: InstanceCredentials? = nil,
+        ec2AutoScaling: EC2AutoScalingHandler? = nil, ec2: EC2Handler? = nil
     ) {
+        self.ec2 = ec2
+        self.ec2AutoScaling = ec2AutoScaling
         self.configuration = configuration
         let byKey = Dictionary(
             configuration.principals.map { ($0.accessKeyId, $0) }, uniquingKeysWith: { first, _ in first })
+        self.instanceCredentials = instanceCredentials
         self.verifier = SigV4Verifier(
             credentials: { accessKeyId in
-                byKey[accessKeyId].map { SigV4Credential(secretAccessKey: $0.secretAccessKey, principal: $0.name) }
+                if let principal = byKey[accessKeyId] {
+                    return SigV4Credential(secretAccessKey: principal.secretAccessKey, principal: principal.name)
+                }
+                return instanceCredentials?.grant(accessKeyId: accessKeyId).map {
+                    SigV4Credential(secretAccessKey: $0.secretAccessKey, principal: nil)
+                }
             },
             maxClockSkew: configuration.maxClockSkewSeconds)
         self.ecs = ecs
@@ -60,6 +75,9 @@ public struct AWSEndpoint: HTTPResponder {
         known.formUnion(cloudWatch.operations.keys)
         known.formUnion(logs.operations.keys)
         known.formUnion(autoScaling.operations.keys)
+        known.formUnion(ec2AutoScaling?.operations.keys ?? [:].keys)
+        known.formUnion(ec2?.operations.keys ?? [:].keys)
+        if ec2 != nil { known.formUnion(SSMParameterHandler.operations) }
         self.knownOperations = known
     }
 
@@ -105,11 +123,23 @@ public struct AWSEndpoint: HTTPResponder {
                 } else {
                     try open(request.head, body: body)
                 }
-            let principalARN =
+            var principalARN =
                 "arn:aws:iam::\(configuration.accountId):user/\(identity.principal ?? identity.accessKeyId)"
+            // Operators' keys always name their principal; a key without one is an
+            // instance's, which must still be granted (it may have been revoked since).
+            let grant = identity.principal == nil ? instanceCredentials?.grant(accessKeyId: identity.accessKeyId) : nil
+            if identity.principal == nil, grant == nil {
+                throw AWSWireError(
+                    code: "UnrecognizedClientException", message: "The security token included in the request is invalid.")
+            }
+            if let grant {
+                try checkInstancePermission(
+                    grant, service: identity.service, targetHeader: request.headers[Self.targetHeader])
+                principalARN = instancePrincipalARN(grant)
+            }
             let requestContext = RequestContext(
                 names: ECSNames(region: identity.region, accountId: configuration.accountId),
-                principalARN: principalARN)
+                principalARN: principalARN, instance: grant)
             labels.service = identity.service
             switch identity.service {
             case ECS.signingName:
@@ -145,6 +175,25 @@ public struct AWSEndpoint: HTTPResponder {
                 logger.debug(
                     "request handled",
                     metadata: ["request.id": .string(requestId), "operation": .string(query.action)])
+                return Self.response(status: .ok, contentType: "text/xml", body: output, requestId: requestId)
+            case EC2AutoScaling.signingName where ec2AutoScaling != nil:
+                format = .query
+                let query = try QueryRequest.parse(body: bytes, query: request.uri.query ?? "")
+                labels.name(query.action, of: knownOperations)
+                let output = try await ec2AutoScaling?.handle(query, context: requestContext, requestId: requestId) ?? []
+                return Self.response(status: .ok, contentType: "text/xml", body: output, requestId: requestId)
+            case SSMParameterHandler.signingName where ec2 != nil:
+                let operation = try AWSJSONTarget.parse(
+                    request.headers[Self.targetHeader], expectedPrefix: SSMParameterHandler.targetPrefix)
+                labels.name(operation, of: knownOperations)
+                let output = try SSMParameterHandler().handle(operation: operation, body: bytes, context: requestContext)
+                return Self.response(
+                    status: .ok, contentType: AWSJSONVersion.v1_1.contentType, body: output, requestId: requestId)
+            case EC2.signingName where ec2 != nil:
+                format = .ec2
+                let query = try QueryRequest.parse(body: bytes, query: request.uri.query ?? "")
+                labels.name(query.action, of: knownOperations)
+                let output = try await ec2?.handle(query, context: requestContext, requestId: requestId) ?? []
                 return Self.response(status: .ok, contentType: "text/xml", body: output, requestId: requestId)
             case ApplicationAutoScaling.signingName:
                 let target = try AWSJSONTarget(header: request.headers[Self.targetHeader])
@@ -298,6 +347,10 @@ public struct AWSEndpoint: HTTPResponder {
                 body: jsonErrorBody(json), requestId: requestId)
             if let queryError { response.headers[Self.queryErrorHeader] = queryError }
             return response
+        case .ec2:
+            return Self.response(
+                status: .init(code: wire.httpStatus), contentType: "text/xml",
+                body: ec2ErrorBody(wire, requestId: requestId), requestId: requestId)
         case .cloudWatchQuery:
             let query = CloudWatchErrors.query(wire)
             return Self.response(
@@ -325,6 +378,8 @@ enum ErrorFormat {
     case cloudWatchJSON
     /// CloudWatch's Query protocol, with CloudWatch's statuses.
     case cloudWatchQuery
+    /// EC2's `<Response><Errors>` documents.
+    case ec2
 
     init(contentType: String?) {
         if let contentType, contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") {
@@ -342,7 +397,8 @@ enum ErrorFormat {
 struct RequestLabels {
     static let services: Set<String> = [
         ECS.signingName, ELBv2.signingName, CloudWatch.signingName, Logs.signingName,
-        ApplicationAutoScaling.signingName,
+        ApplicationAutoScaling.signingName, EC2AutoScaling.signingName, EC2.signingName,
+        SSMParameterHandler.signingName,
     ]
 
     var service = "unknown" {

@@ -35,6 +35,11 @@ public struct AgentService: Sendable {
     {
         let cluster = try NameRules.clusterName(request.cluster)
         let id = try TaskService.instanceId(request.containerInstanceArn, cluster: cluster)
+        if context.instance != nil {
+            try InstanceScope.checkCluster(cluster, action: "ecs:Poll", context: context)
+            try InstanceScope.checkContainerInstance(
+                try await self.instance(cluster: cluster, id: id), action: "ecs:Poll", context: context)
+        }
         let waitSeconds = min(
             max(request.waitSeconds ?? Self.defaultPollWait.seconds, 0), AgentProtocol.maximumPollWaitSeconds,
             maximumHold.seconds)

@@ -40,6 +40,8 @@ public struct TaskUsageService: Sendable {
             throw AdmiralError.invalidParameter(
                 "The container instance \(instanceId) is not registered in cluster '\(cluster)'; register it again.")
         }
+        try InstanceScope.checkCluster(cluster, action: "ecs:SubmitTaskUsage", context: context)
+        try InstanceScope.checkContainerInstance(instance, action: "ecs:SubmitTaskUsage", context: context)
         let now = context.now
         presence.seen(cluster: cluster, instance: instanceId, at: now)
         guard instance.status != .inactive, !reports.isEmpty else { return SubmitTaskUsageResponse() }

@@ -11,7 +11,8 @@ struct ScalingPolicyActions: AlarmActionHandler {
     var repeatsWhileInAlarm: Bool { true }
 
     func check(_ arn: String) -> AlarmActionCheck {
-        guard arn.hasPrefix("arn:aws:autoscaling:") else { return .notMine }
+        // EC2 Auto Scaling's policies (`…:autoScalingGroupName/NAME:…`) are GroupPolicyActions'.
+        guard arn.hasPrefix("arn:aws:autoscaling:"), !arn.contains(":autoScalingGroupName/") else { return .notMine }
         let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count >= 9, parts[5] == "scalingPolicy", parts[7].hasPrefix("resource/"),
             parts[8].hasPrefix("policyName/")

@@ -2,6 +2,7 @@ import AdmiralModel
 import AdmiralScheduler
 import AdmiralStore
 import Foundation
+import Logging
 
 /// The ECS container instance operations: registration by agents, description,
 /// listing (with the cluster query language), draining and deregistration.
@@ -50,16 +51,37 @@ public struct ContainerInstanceService: Sendable {
             attributes.removeAll { $0.name == name }
             attributes.append(ECS.Attribute(name: name, value: value))
         }
+        var reuse = try request.containerInstanceArn.map { try TaskService.instanceId($0, cluster: cluster) }
+        if let grant = context.instance {
+            // An instance registers as itself: its EC2 record says who it is, in its own
+            // cluster, and it re-attaches to its own container instance only.
+            try InstanceScope.checkCluster(cluster, action: "ecs:RegisterContainerInstance", context: context)
+            document.instanceId = grant.instanceId
+            document.availabilityZone = grant.availabilityZone ?? document.availabilityZone
+            document.instanceType = grant.instanceType ?? document.instanceType
+            document.imageId = grant.imageId ?? document.imageId
+            reuse = try await store.containerInstance(cluster: cluster, ec2InstanceId: grant.instanceId)?.id
+            if cluster == "default", try await store.cluster(named: cluster)?.status != .active {
+                // What ECS's agent does with its role when the default cluster is missing.
+                _ = try await ClusterService(store: store).createCluster(
+                    ECS.CreateClusterRequest(clusterName: cluster), context: context)
+            }
+        }
         set("ecs.availability-zone", document.availabilityZone)
         set("ecs.instance-type", document.instanceType)
         set("ecs.ami-id", document.imageId)
         if !attributes.contains(where: { $0.name == "ecs.os-type" }) { set("ecs.os-type", "linux") }
-        let reuse = try request.containerInstanceArn.map { try TaskService.instanceId($0, cluster: cluster) }
         let ec2InstanceId = document.instanceId ?? "i-" + String(ResourceID.hex32().prefix(17))
         var record = ContainerInstanceRecord(
             cluster: cluster, id: ResourceID.hex32(), ec2InstanceId: ec2InstanceId, registeredAt: context.now,
             registered: resources, attributes: attributes, versionInfo: request.versionInfo)
         record.privateIpAddress = document.privateIp
+        if let group = context.instance?.autoScalingGroupName {
+            record.capacityProviderName = try await store.capacityProviders().first { provider in
+                guard provider.isActive, let arn = provider.autoScalingGroupArn else { return false }
+                return arn == group || arn.hasSuffix(":autoScalingGroupName/\(group)")
+            }?.name
+        }
         let stored = try await store.registerContainerInstance(record, reusing: reuse)
         if let tags = request.tags, !tags.isEmpty {
             try TagRules.validate(tags)
@@ -71,6 +93,27 @@ public struct ContainerInstanceService: Sendable {
         feed.instanceChanged(cluster: cluster, id: stored.id)
         return ECS.RegisterContainerInstanceResponse(
             containerInstance: try await render(stored, tags: request.tags, context: context))
+    }
+
+    /// What ECS does when the EC2 instance behind a container instance is terminated:
+    /// the container instance is deregistered and its tasks are stopped (services replace
+    /// them elsewhere).
+    public func deregisterTerminated(ec2InstanceId: String, cluster: String, names: ECSNames, logger: Logger) async {
+        do {
+            guard let record = try await store.containerInstance(cluster: cluster, ec2InstanceId: ec2InstanceId),
+                record.status != .inactive
+            else { return }
+            _ = try await deregister(
+                ECS.DeregisterContainerInstanceRequest(cluster: cluster, containerInstance: record.id, force: true),
+                context: RequestContext(names: names, principalARN: "arn:aws:iam::\(names.accountId):root"))
+            logger.info(
+                "container instance deregistered: its EC2 instance was terminated",
+                metadata: ["container.instance": .string(record.id), "instance.id": .string(ec2InstanceId)])
+        } catch {
+            logger.warning(
+                "the container instance of a terminated EC2 instance was not deregistered",
+                metadata: ["instance.id": .string(ec2InstanceId), "error": .string("\(error)")])
+        }
     }
 
     /// DeregisterContainerInstance: the instance becomes INACTIVE. Refused while it has
@@ -254,7 +297,8 @@ public struct ContainerInstanceService: Sendable {
     {
         ECS.ContainerInstance(
             containerInstanceArn: names.containerInstanceARN(cluster: record.cluster, id: record.id),
-            ec2InstanceId: record.ec2InstanceId, version: record.version, versionInfo: record.versionInfo,
+            ec2InstanceId: record.ec2InstanceId, capacityProviderName: record.capacityProviderName,
+            version: record.version, versionInfo: record.versionInfo,
             remainingResources: record.remaining.ecsResources, registeredResources: record.registered.ecsResources,
             status: record.status.rawValue, statusReason: record.statusReason, agentConnected: record.agentConnected,
             runningTasksCount: record.usage.runningTasks, pendingTasksCount: record.usage.pendingTasks,

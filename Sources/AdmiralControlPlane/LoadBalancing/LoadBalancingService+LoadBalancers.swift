@@ -13,10 +13,15 @@ extension LoadBalancingService {
         let request = try LoadBalancerRules.request(for: input)
         let tags = try Self.checkTags(input.tags)
         let id = ids.next()
-        let (addressing, vpcId, region, now) = (self.addressing, self.vpcId, context.names.region, context.now)
+        let placement = try await network?.resolve(
+            subnetIds: request.subnetIds, securityGroups: request.securityGroups, vpcId: nil)
+        let knownZones = placement?.zones ?? [:]
+        let (addressing, region, now) = (self.addressing, context.names.region, context.now)
+        let vpcId = placement?.vpcId ?? self.vpcId
         let (record, state) = try await mutate { state in
             try state.createLoadBalancer(
-                request, tags: tags, id: id, addressing: addressing, vpcId: vpcId, region: region, now: now)
+                request, tags: tags, id: id, addressing: addressing, vpcId: vpcId, region: region, now: now,
+                knownZones: knownZones)
         }
         let renderer = LoadBalancingRenderer(names: Self.names(context), state: state)
         let created = record.id == id
@@ -101,6 +106,10 @@ extension LoadBalancingService {
             throw AdmiralError(.invalidSecurityGroup, "A security group id cannot be empty.")
         }
         let (arn, groups) = (input.loadBalancerArn, input.securityGroups)
+        if let network {
+            let current = try await store.loadBalancingState().loadBalancer(arn: arn)
+            _ = try await network.resolve(subnetIds: [], securityGroups: groups, vpcId: current.vpcId)
+        }
         let (record, _) = try await mutate { state in try state.setSecurityGroups(arn: arn, groups) }
         return ELBv2.SetSecurityGroupsOutput(securityGroupIds: record.securityGroups)
     }
@@ -114,8 +123,10 @@ extension LoadBalancingService {
                 name: "subnets", subnets: input.subnets, subnetMappings: input.subnetMappings,
                 ipAddressType: input.ipAddressType, enablePrefixForIpv6SourceNat: input.enablePrefixForIpv6SourceNat))
         let (arn, region) = (input.loadBalancerArn, context.names.region)
+        let placement = try await network?.resolve(subnetIds: request.subnetIds, securityGroups: [], vpcId: nil)
+        let (knownZones, vpcId) = (placement?.zones ?? [:], placement?.vpcId)
         let (record, _) = try await mutate { state in
-            try state.setSubnets(arn: arn, request.subnetIds, region: region)
+            try state.setSubnets(arn: arn, request.subnetIds, region: region, knownZones: knownZones, vpcId: vpcId)
         }
         return ELBv2.SetSubnetsOutput(
             availabilityZones: record.zones.map {

@@ -16,13 +16,15 @@ public struct LoadBalancingService: Sendable {
     let health: any TargetHealthSource
     let instances: any InstanceTargetResolver
     let ids: ELBv2IDGenerator
+    /// The EC2 registry's subnets and security groups (nil: every subnet by convention).
+    let network: (any LoadBalancerNetwork)?
     /// The VPC id load balancers report, and target groups that name none.
     public let vpcId: String
     /// Published after every committed change.
     public let changes: LoadBalancingChanges
 
-    /// The VPC every load balancer is in: Admiral has no VPCs, so one id stands for the
-    /// server's machine.
+    /// The VPC of load balancers whose subnets the EC2 registry does not know (made-up
+    /// names such as `subnet-us-east-1a`), and of target groups that name none.
     public static let defaultVpcId = "vpc-0000000000000000a"
 
     /// Creates the service.
@@ -37,8 +39,10 @@ public struct LoadBalancingService: Sendable {
         store: any LoadBalancerStore, addressing: LoadBalancerAddressing = .loopbackPerLoadBalancer,
         health: any TargetHealthSource = RegistrationTargetHealth(),
         instances: any InstanceTargetResolver = WellFormedInstanceTargets(), ids: ELBv2IDGenerator = .random,
-        vpcId: String = LoadBalancingService.defaultVpcId, changes: LoadBalancingChanges = LoadBalancingChanges()
+        vpcId: String = LoadBalancingService.defaultVpcId, changes: LoadBalancingChanges = LoadBalancingChanges(),
+        network: (any LoadBalancerNetwork)? = nil
     ) {
+        self.network = network
         self.store = store
         self.addressing = addressing
         self.health = health

@@ -449,11 +449,12 @@ public actor ServiceController: Service {
             throw AdmiralError.client("The task definition \(start.taskDefinition) of the service no longer exists.")
         }
         let service = record.service
-        let launch = try TaskLaunch(
+        var launch = try TaskLaunch(
             cluster: record.cluster, definition: definition, overrides: nil, group: "service:\(record.name)",
             startedBy: start.deploymentId, tags: try await tags(for: record, definition: definition),
             strategies: try PlacementStrategy.parse(service.placementStrategy, defaults: PlacementStrategy.serviceDefault),
             constraints: service.placementConstraints)
+        launch.capacityProviderStrategy = service.capacityProviderStrategy ?? []
         var created: [TaskRecord] = []
         var failures: [ECS.Failure] = []
         do {

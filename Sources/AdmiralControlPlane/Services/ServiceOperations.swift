@@ -48,7 +48,8 @@ public struct ServiceOperations: Sendable {
         try ServiceRules.validateName(request.serviceName)
         try ServiceRules.validateClientToken(request.clientToken)
         try Self.requireRollingUpdates(request.deploymentController)
-        try TaskService.requireEC2(request.launchType, capacityProviders: request.capacityProviderStrategy)
+        let providers = try await tasks.capacityProviderStrategy(
+            cluster: cluster, launchType: request.launchType, given: request.capacityProviderStrategy)
         if request.networkConfiguration != nil {
             throw AdmiralError.invalidParameter(
                 "networkConfiguration is for the awsvpc network mode, which Admiral does not run; leave it out.")
@@ -90,7 +91,9 @@ public struct ServiceOperations: Sendable {
             taskDefinition: definitionArn, desiredCount: desiredCount ?? 0, at: context.now)
         let service = ECS.Service(
             serviceName: request.serviceName, loadBalancers: request.loadBalancers ?? [], serviceRegistries: [],
-            status: ServiceRecord.Status.active.rawValue, desiredCount: desiredCount ?? 0, launchType: .ec2,
+            status: ServiceRecord.Status.active.rawValue, desiredCount: desiredCount ?? 0,
+            launchType: providers.isEmpty ? .ec2 : nil,
+            capacityProviderStrategy: providers.isEmpty ? nil : providers,
             taskDefinition: definitionArn, deploymentConfiguration: configuration, deployments: [deployment],
             events: [], createdAt: context.now, placementConstraints: request.placementConstraints ?? [],
             placementStrategy: request.placementStrategy ?? [],
@@ -145,10 +148,13 @@ public struct ServiceOperations: Sendable {
         let cluster = try NameRules.clusterName(request.cluster)
         let name = try Self.serviceName(request.service, cluster: cluster)
         try Self.requireRollingUpdates(request.deploymentController)
-        if let providers = request.capacityProviderStrategy, !providers.isEmpty {
-            throw AdmiralError.invalidParameter(
-                "Capacity provider strategies are not supported; leave capacityProviderStrategy out.")
-        }
+        let providers: [ECS.CapacityProviderStrategyItem]? =
+            if let given = request.capacityProviderStrategy {
+                given.isEmpty
+                    ? [] : try await tasks.capacityProviderStrategy(cluster: cluster, launchType: nil, given: given)
+            } else {
+                nil
+            }
         if request.networkConfiguration != nil {
             throw AdmiralError.invalidParameter(
                 "networkConfiguration is for the awsvpc network mode, which Admiral does not run; leave it out.")
@@ -209,6 +215,12 @@ public struct ServiceOperations: Sendable {
             }
             if let constraints = request.placementConstraints, constraints != (service.placementConstraints ?? []) {
                 service.placementConstraints = constraints
+                placementChanged = true
+            }
+            if let providers, providers != (service.capacityProviderStrategy ?? []) {
+                // A new strategy applies to the tasks of a new deployment.
+                service.capacityProviderStrategy = providers.isEmpty ? nil : providers
+                service.launchType = providers.isEmpty ? .ec2 : nil
                 placementChanged = true
             }
             let newDefinition = requestedDefinition ?? service.taskDefinition ?? ""

@@ -10,11 +10,17 @@ public struct RequestContext: Sendable {
     public var principalARN: String
     /// The time the request is handled at.
     public var now: Date
+    /// The EC2 instance whose credentials signed the request (its instance role), nil for
+    /// the operator's principals: such a request may make only its agent's calls.
+    public var instance: InstanceCredentials.Grant?
 
     /// Creates a context.
-    public init(names: ECSNames, principalARN: String, now: Date = Date()) {
+    public init(
+        names: ECSNames, principalARN: String, now: Date = Date(), instance: InstanceCredentials.Grant? = nil
+    ) {
         self.names = names
         self.principalARN = principalARN
         self.now = now
+        self.instance = instance
     }
 }

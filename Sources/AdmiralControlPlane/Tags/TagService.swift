@@ -58,6 +58,10 @@ public struct TagService: Sendable {
             guard let service = try await store.services(cluster: cluster, names: [name])[name],
                 service.status != .inactive
             else { throw Self.notFound(resource) }
+        case .capacityProvider(let name):
+            guard try await store.capacityProviders().contains(where: { $0.name == name && $0.isActive }) else {
+                throw Self.notFound(resource)
+            }
         }
         return ECS.ListTagsForResourceResponse(tags: try await store.tags(of: resource))
     }
@@ -80,6 +84,9 @@ public struct TagService: Sendable {
             let parts = id.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { break }
             return .service(cluster: String(parts[0]), name: String(parts[1]))
+        case "capacity-provider":
+            guard !id.isEmpty, !id.contains("/") else { break }
+            return .capacityProvider(name: id)
         case "task", "container-instance":
             let parts = id.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { break }
@@ -101,6 +108,7 @@ public struct TagService: Sendable {
         case .task: AdmiralError(.invalidParameter, "The specified task does not exist.")
         case .containerInstance: AdmiralError(.invalidParameter, "The specified container instance does not exist.")
         case .service: AdmiralError(.serviceNotFound, "Service not found.")
+        case .capacityProvider: AdmiralError(.invalidParameter, "The specified capacity provider does not exist.")
         }
     }
 }

@@ -17,6 +17,8 @@ public struct TaskLaunch: Sendable {
     public var tags: [ECS.Tag]
     public var strategies: [PlacementStrategy]
     public var constraints: [PlacementConstraint]
+    /// The capacity provider strategy the tasks are spread by (empty: any instance).
+    public var capacityProviderStrategy: [ECS.CapacityProviderStrategyItem] = []
 
     /// Checks a launch of `definition` as RunTask, StartTask and services do.
     public init(
@@ -58,7 +60,7 @@ public struct TaskLaunch: Sendable {
     }
 
     /// A new task of this launch on `instance`, PENDING and desired RUNNING.
-    func makeTask(on instance: ContainerInstanceRecord, at date: Date) -> TaskRecord {
+    func makeTask(on instance: ContainerInstanceRecord, at date: Date, capacityProvider: String? = nil) -> TaskRecord {
         let id = ResourceID.hex32()
         let definition = self.definition.definition
         let containers = self.containers.map { container in
@@ -79,10 +81,12 @@ public struct TaskLaunch: Sendable {
             memory: definition.memory ?? String(reservation.memory),
             overrides: Self.wireOverrides(overrides, containers: self.containers),
             startedBy: startedBy, tags: [], version: 1)
+        var created = task
+        created.capacityProviderName = capacityProvider
         return TaskRecord(
             cluster: cluster, id: id, containerInstanceId: instance.id, family: self.definition.family,
             revision: self.definition.revision, lastStatus: .pending, desiredStatus: .running, group: group,
-            startedBy: startedBy, reservation: reservation, createdAt: date, task: task,
+            startedBy: startedBy, reservation: reservation, createdAt: date, task: created,
             containerDefinitions: self.containers)
     }
 

@@ -18,12 +18,15 @@ extension TaskService {
             throw AdmiralError.invalidParameter("SubmitTaskStateChange needs the task.")
         }
         let id = try Self.taskId(identifier, cluster: cluster)
+        let own = try await InstanceScope.ownContainerInstanceId(
+            cluster: cluster, action: "ecs:SubmitTaskStateChange", context: context, store: store)
         let status = try request.status.map(Self.taskStatus)
         let containers = try (request.containers ?? []).map { change in
             (change, try change.status.map(Self.containerStatus))
         }
         let now = context.now
         let changed = try await store.updateTasks(cluster: cluster, ids: [id]) { task in
+            try Self.checkOwner(task, own, "ecs:SubmitTaskStateChange", context)
             for (change, containerStatus) in containers {
                 Self.apply(
                     change.containerName, runtimeId: change.runtimeId, status: containerStatus,
@@ -56,8 +59,11 @@ extension TaskService {
             throw AdmiralError.invalidParameter("SubmitContainerStateChange needs the task and the containerName.")
         }
         let id = try Self.taskId(identifier, cluster: cluster)
+        let own = try await InstanceScope.ownContainerInstanceId(
+            cluster: cluster, action: "ecs:SubmitContainerStateChange", context: context, store: store)
         let status = try request.status.map(Self.containerStatus)
         let changed = try await store.updateTasks(cluster: cluster, ids: [id]) { task in
+            try Self.checkOwner(task, own, "ecs:SubmitContainerStateChange", context)
             Self.apply(
                 name, runtimeId: request.runtimeId, status: status, exitCode: request.exitCode,
                 reason: request.reason, bindings: request.networkBindings, to: &task)
@@ -77,6 +83,8 @@ extension TaskService {
     {
         let cluster = try NameRules.clusterName(request.cluster)
         let id = try Self.taskId(request.task, cluster: cluster)
+        let own = try await InstanceScope.ownContainerInstanceId(
+            cluster: cluster, action: "ecs:SubmitContainerHealth", context: context, store: store)
         let reports = try request.containers.map { report in
             guard let status = ECS.HealthStatus(rawValue: report.healthStatus) else {
                 throw AdmiralError.invalidParameter(
@@ -85,6 +93,7 @@ extension TaskService {
             return (report.containerName, status)
         }
         let changed = try await store.updateTasks(cluster: cluster, ids: [id]) { task in
+            try Self.checkOwner(task, own, "ecs:SubmitContainerHealth", context)
             guard task.lastStatus != .stopped else { return }
             for (name, status) in reports {
                 guard let index = task.task.containers?.firstIndex(where: { $0.name == name }) else { continue }
@@ -94,6 +103,13 @@ extension TaskService {
         }
         feed.tasksChanged(changed)
         return SubmitContainerHealthResponse()
+    }
+
+    /// Refuses an instance's report about a task of another instance (rolling back).
+    static func checkOwner(_ task: TaskRecord, _ own: String?, _ action: String, _ context: RequestContext) throws {
+        guard let own, let grant = context.instance, task.containerInstanceId != own else { return }
+        throw InstanceScope.denied(
+            action, grant, resource: context.names.taskARN(cluster: task.cluster, id: task.id))
     }
 
     // MARK: Transitions

@@ -34,7 +34,8 @@ public struct TaskService: Sendable {
             throw AdmiralError.invalidParameter(
                 "count must be between 1 and \(Self.maximumRunCount); \(count) was given.")
         }
-        try Self.requireEC2(request.launchType, capacityProviders: request.capacityProviderStrategy)
+        let providers = try await capacityProviderStrategy(
+            cluster: cluster, launchType: request.launchType, given: request.capacityProviderStrategy)
         let definition = try await resolveDefinition(request.taskDefinition)
         let tags = try await launchTags(request.tags, propagate: request.propagateTags, definition: definition)
         let launch = try TaskLaunch(
@@ -42,7 +43,9 @@ public struct TaskService: Sendable {
             startedBy: request.startedBy, tags: tags,
             strategies: try PlacementStrategy.parse(request.placementStrategy),
             constraints: request.placementConstraints)
-        let (tasks, failures) = try await launchTasks(launch, count: count, at: context.now)
+        var strategyLaunch = launch
+        strategyLaunch.capacityProviderStrategy = providers
+        let (tasks, failures) = try await launchTasks(strategyLaunch, count: count, at: context.now)
         return ECS.RunTaskResponse(
             tasks: try await render(tasks, tags: tags, context: context),
             failures: failures.map { render($0, cluster: cluster, context: context) })
@@ -54,17 +57,41 @@ public struct TaskService: Sendable {
     public func launchTasks(_ launch: TaskLaunch, count: Int, at date: Date, onInstance instance: String? = nil)
         async throws -> (tasks: [TaskRecord], failures: [ECS.Failure])
     {
-        let request = launch.placementRequest(count: count)
         let outcome = try await store.createTasks(cluster: launch.cluster, tags: launch.tags) { all in
             let instances = instance.map { id in all.filter { $0.id == id } } ?? all
             guard !instances.isEmpty else {
                 throw AdmiralError.invalidParameter("No Container Instances were found in your cluster.")
             }
-            let plan = PlacementEngine.plan(request, in: ClusterSnapshot(instances: snapshots.snapshots(of: instances)))
-            let tasks = plan.placements.compactMap { id in
-                instances.first { $0.id == id }.map { launch.makeTask(on: $0, at: date) }
+            // Without a capacity provider strategy, one placement over every instance; with
+            // one, the tasks are shared out by base and weight, each share placed on its
+            // provider's instances only.
+            let shares: [(String?, Int)] =
+                launch.capacityProviderStrategy.isEmpty
+                ? [(nil, count)]
+                : Dictionary(
+                    grouping: CapacityProviderStrategy.assign(count, strategy: launch.capacityProviderStrategy),
+                    by: { $0 }
+                ).map { ($0.key, $0.value.count) }.sorted { ($0.0 ?? "") < ($1.0 ?? "") }
+            var tasks: [TaskRecord] = []
+            var failures: [ECS.Failure] = []
+            for (provider, share) in shares {
+                let candidates = provider.map { name in instances.filter { $0.capacityProviderName == name } } ?? instances
+                guard !candidates.isEmpty else {
+                    failures.append(
+                        ECS.Failure(
+                            arn: nil,
+                            reason: "No Container Instances were found in capacity provider \(provider ?? "")."))
+                    continue
+                }
+                let plan = PlacementEngine.plan(
+                    launch.placementRequest(count: share),
+                    in: ClusterSnapshot(instances: snapshots.snapshots(of: candidates)))
+                tasks += plan.placements.compactMap { id in
+                    candidates.first { $0.id == id }.map { launch.makeTask(on: $0, at: date, capacityProvider: provider) }
+                }
+                if plan.unplacedCount > 0 { failures += plan.ecsFailures }
             }
-            return PlacementOutcome(tasks: tasks, failures: plan.unplacedCount > 0 ? plan.ecsFailures : [])
+            return PlacementOutcome(tasks: tasks, failures: failures)
         }
         feed.tasksChanged(outcome.tasks)
         return (outcome.tasks, outcome.failures)
@@ -270,6 +297,37 @@ public struct TaskService: Sendable {
         if let capacityProviders, !capacityProviders.isEmpty {
             throw AdmiralError.invalidParameter(
                 "Capacity provider strategies are not supported; leave capacityProviderStrategy out.")
+        }
+    }
+
+    /// The capacity provider strategy of a RunTask or CreateService: the one given (its
+    /// providers associated with the cluster), or with neither it nor a launch type the
+    /// cluster's default; empty for the EC2 launch type.
+    func capacityProviderStrategy(
+        cluster: String, launchType: ECS.LaunchType?, given: [ECS.CapacityProviderStrategyItem]?
+    ) async throws -> [ECS.CapacityProviderStrategyItem] {
+        try Self.requireEC2(launchType, capacityProviders: nil)
+        let given = given ?? []
+        if launchType != nil {
+            guard given.isEmpty else {
+                throw AdmiralError.invalidParameter(
+                    "Specifying both a launchType and capacityProviderStrategy is not supported. Remove one and try "
+                        + "again.")
+            }
+            return []
+        }
+        guard let record = try await store.cluster(named: cluster), record.status == .active else {
+            throw AdmiralError(.clusterNotFound, "Cluster not found.")
+        }
+        let associated = record.cluster.capacityProviders ?? []
+        if given.isEmpty { return record.cluster.defaultCapacityProviderStrategy ?? [] }
+        do {
+            return try CapacityProviderStrategy.validate(given, among: associated)
+        } catch let error as AdmiralError where error.message.contains("is not associated") {
+            throw AdmiralError.invalidParameter(
+                "The specified capacity provider strategy cannot contain a capacity provider that is not associated "
+                    + "with the cluster. Associate the capacity provider with the cluster or specify a valid capacity "
+                    + "provider and try again.")
         }
     }
 

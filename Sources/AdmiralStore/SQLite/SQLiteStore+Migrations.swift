@@ -42,6 +42,7 @@ extension SQLiteStore {
         registerInstancesAndTasks(&migrator)
         registerServices(&migrator)
         registerLoadBalancingMigrations(&migrator)
+        registerCapacityProviders(&migrator)
         return migrator
     }
 

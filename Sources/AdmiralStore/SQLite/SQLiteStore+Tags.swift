@@ -10,6 +10,7 @@ extension SQLiteStore {
         case .task(let cluster, let id): "task/\(cluster)/\(id)"
         case .containerInstance(let cluster, let id): "container-instance/\(cluster)/\(id)"
         case .service(let cluster, let name): "service/\(cluster)/\(name)"
+        case .capacityProvider(let name): "capacity-provider/\(name)"
         }
     }
 
@@ -61,6 +62,10 @@ extension SQLiteStore {
             try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM services WHERE cluster = ? AND name = ? AND status != 'INACTIVE'",
                 arguments: [cluster, name]) ?? false
+        case .capacityProvider(let name):
+            try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM capacity_providers WHERE name = ? AND status != 'INACTIVE'", arguments: [name])
+                ?? false
         }
     }
 

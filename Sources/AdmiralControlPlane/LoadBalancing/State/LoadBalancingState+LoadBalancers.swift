@@ -8,7 +8,7 @@ extension LoadBalancingState {
     /// the load balancer its address.
     mutating func createLoadBalancer(
         _ request: LoadBalancerRequest, tags: [ELBv2.Tag], id: String, addressing: LoadBalancerAddressing,
-        vpcId: String, region: String, now: Date
+        vpcId: String, region: String, now: Date, knownZones: [String: String] = [:]
     ) throws -> LoadBalancerRecord {
         if let existing = loadBalancer(named: request.name) {
             let same =
@@ -30,7 +30,7 @@ extension LoadBalancingState {
         }
         var zones: [LoadBalancerRecord.Zone] = []
         for subnet in request.subnetIds {
-            let zone = self.zone(ofSubnet: subnet, region: region)
+            let zone = knownZones[subnet] ?? self.zone(ofSubnet: subnet, region: region)
             if let other = zones.first(where: { $0.zoneName == zone }) {
                 throw AdmiralError.invalidConfiguration(
                     "A load balancer cannot be attached to multiple subnets in the same Availability Zone: "
@@ -49,7 +49,7 @@ extension LoadBalancingState {
         return record
     }
 
-    /// The zone of a subnet: by the suffix convention, else the zone it was given before,
+    /// The zone of a subnet the EC2 registry does not know: by the suffix convention, else the zone it was given before,
     /// else the next zone round-robin (remembered).
     mutating func zone(ofSubnet subnet: String, region: String) -> String {
         if let zone = SubnetZones.conventionalZone(ofSubnet: subnet) { return zone }
@@ -99,11 +99,14 @@ extension LoadBalancingState {
     }
 
     /// SetSubnets: replaces the subnets, with the same zone rules as at creation.
-    mutating func setSubnets(arn: String, _ subnets: [String], region: String) throws -> LoadBalancerRecord {
+    mutating func setSubnets(
+        arn: String, _ subnets: [String], region: String, knownZones: [String: String] = [:], vpcId: String? = nil
+    ) throws -> LoadBalancerRecord {
         var record = try loadBalancer(arn: arn)
+        if let vpcId { record.vpcId = vpcId }
         var zones: [LoadBalancerRecord.Zone] = []
         for subnet in subnets {
-            let zone = self.zone(ofSubnet: subnet, region: region)
+            let zone = knownZones[subnet] ?? self.zone(ofSubnet: subnet, region: region)
             if let other = zones.first(where: { $0.zoneName == zone }) {
                 throw AdmiralError.invalidConfiguration(
                     "A load balancer cannot be attached to multiple subnets in the same Availability Zone: "
