@@ -152,6 +152,9 @@ public struct ControlPlane: Sendable {
                 cloudWatch: cloudWatch, names: settings.services.names,
                 repeatInterval: TimeInterval(settings.scalingPeriod), logger: logger),
             ScalingController(scaling: autoScaling, logger: logger),
+            CapacityProviderController(
+                store: store, autoScaling: ec2AutoScaling, containerInstances: containerInstances,
+                names: settings.services.names, logger: logger),
             CapacityProviderReservationPublisher(
                 store: store, cloudWatch: cloudWatch, groups: ec2AutoScaling, interval: .seconds(settings.scalingPeriod),
                 logger: logger),

@@ -131,9 +131,15 @@ enum ChildProcess {
     /// Waits for a spawned child to exit (polling, so that no thread blocks) and returns
     /// its exit status (128 + the signal when a signal ended it).
     static func exitStatus(of pid: pid_t) async -> Int32 {
+        // Often at first (a command's quick exit, an agent that cannot start), then every
+        // quarter second: a server with a thousand agents must not spin on them.
+        var delay = Duration.milliseconds(20)
         while true {
             if let status = exited(pid) { return status }
-            try? await Task.sleep(for: .milliseconds(20))
+            // A cancelled wait (the server stopping) would spin: it ends unknown.
+            if Task.isCancelled { return -1 }
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .milliseconds(250))
         }
     }
 

@@ -139,10 +139,12 @@ def test_managed_scaling_grows_the_group_for_a_service_and_shrinks_it_after(make
     asg.create_launch_configuration(LaunchConfigurationName=name, ImageId=agent_image(ec2), InstanceType="t3.small",
                                     UserData=USER_DATA.format(cluster=cluster))
     asg.create_auto_scaling_group(AutoScalingGroupName=name, LaunchConfigurationName=name, MinSize=0, MaxSize=6,
-                                  DesiredCapacity=0, AvailabilityZones=["us-east-1a", "us-east-1b", "us-east-1c"])
+                                  DesiredCapacity=0, AvailabilityZones=["us-east-1a", "us-east-1b", "us-east-1c"],
+                                  NewInstancesProtectedFromScaleIn=True)
     arn = asg.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"][0]["AutoScalingGroupARN"]
     ecs.create_capacity_provider(name=f"{cluster}-cp", autoScalingGroupProvider={
-        "autoScalingGroupArn": arn, "managedScaling": {"status": "ENABLED", "targetCapacity": 100}})
+        "autoScalingGroupArn": arn, "managedScaling": {"status": "ENABLED", "targetCapacity": 100},
+        "managedTerminationProtection": "ENABLED"})
     ecs.put_cluster_capacity_providers(
         cluster=cluster, capacityProviders=[f"{cluster}-cp"],
         defaultCapacityProviderStrategy=[{"capacityProvider": f"{cluster}-cp", "weight": 1}])
@@ -178,7 +180,20 @@ def test_managed_scaling_grows_the_group_for_a_service_and_shrinks_it_after(make
         StartTime=started - datetime.timedelta(minutes=5), EndTime=started + datetime.timedelta(hours=1), Period=3600,
         Statistics=["Maximum"])["Datapoints"]
     assert max(d["Maximum"] for d in datapoints) >= 200
+    # Managed termination protection: instances that run tasks are protected from scale-in.
+    wait_for("busy instances protected", lambda: all(
+        i["ProtectedFromScaleIn"] for i in asg.describe_auto_scaling_instances()["AutoScalingInstances"]
+        if i["AutoScalingGroupName"] == name), timeout=30)
+    hooks = asg.describe_lifecycle_hooks(AutoScalingGroupName=name)["LifecycleHooks"]
+    assert [h["LifecycleHookName"] for h in hooks] == ["ecs-managed-draining-termination-hook"]
 
-    # With no tasks, the reservation drops to zero and the group shrinks back.
+    # With no tasks, the reservation drops to zero and the group shrinks back; each
+    # instance is drained and its container instance deregistered on the way out.
     ecs.update_service(cluster=cluster, service="wide", desiredCount=0)
     wait_for("the group scaled in", lambda: desired() == 0, timeout=240)
+    wait_for("every container instance drained and deregistered", lambda: [
+        h["status"] for h in ecs.describe_container_instances(
+            cluster=cluster, containerInstances=[h["containerInstanceArn"] for h in hosts])["containerInstances"]
+    ] == ["INACTIVE"] * 3, timeout=120)
+    activities = asg.describe_scaling_activities(AutoScalingGroupName=name)["Activities"]
+    assert sum(a["Description"].startswith("Terminating EC2 instance") for a in activities) == 3

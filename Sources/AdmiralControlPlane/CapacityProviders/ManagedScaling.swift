@@ -97,17 +97,10 @@ public struct CapacityProviderReservationPublisher: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await publish(now: Date())
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.warning("capacity provider reservation not published", metadata: ["error": "\(error)"])
-                }
-                try await Task.sleep(for: interval)
-            }
+        try await runPeriodically(
+            every: interval, logger: logger, failure: "capacity provider reservation not published"
+        ) {
+            try await publish(now: Date())
         }
     }
 

@@ -178,6 +178,8 @@ public struct InstanceController: Service {
             outcome = "\(error)"
         }
         let now = Date()
+        // A failed launch's keys go before it is reported terminated.
+        if outcome != nil { credentials.revoke(instanceId: id) }
         do {
             let ended = try await ec2.store.update { state -> Bool in
                 guard var record = state.instances[id] else { return true }
@@ -223,6 +225,8 @@ public struct InstanceController: Service {
             return
         }
         let now = Date()
+        // Its keys go before it is reported terminated: nothing may call as it afterwards.
+        credentials.revoke(instanceId: id)
         do {
             try await ec2.store.update { state in
                 guard var record = state.instances[id], record.state == .shuttingDown else { return }
@@ -230,7 +234,6 @@ public struct InstanceController: Service {
                 record.terminatedAt = now
                 state.instances[id] = record
             }
-            credentials.revoke(instanceId: id)
             logger.info("instance terminated", metadata: ["instance.id": .string(id)])
             await onTerminated(id, launchRequest(instance).cluster)
         } catch {
