@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import subprocess
+import time
 
 import botocore.exceptions
 import pytest
@@ -182,3 +183,84 @@ def test_a_failing_launch_command_terminates_the_instance_with_its_words(make_se
 
     wait_for("terminated", lambda: described()["State"]["Name"] == "terminated", timeout=60)
     assert "no host left in the pool" in described()["StateReason"]["Message"]
+
+
+def test_a_capacity_provider_scales_in_after_draining_without_failing_a_request(make_server):
+    """Managed scaling and termination protection on real agent processes behind a load
+    balancer: a service of two tasks that each need a host grows its group to two; scaled
+    to one task, the idle host loses its protection, the group scales in, and requests
+    keep being answered throughout."""
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from test_load_balancing import WEB, free_port, target_group
+
+    server = make_server(extra_args=FAST + [
+        "--instance-provider", "process", "--instance-docker-host", DOCKER_HOST, "--scaling-period", "1"])
+    ecs, ec2, asg, elb = server.boto3(), server.boto3("ec2"), server.boto3("autoscaling"), server.boto3("elbv2")
+    cluster = unique("drain")
+    ecs.create_cluster(clusterName=cluster)
+    name = f"{cluster}-asg"
+    asg.create_launch_configuration(LaunchConfigurationName=name, ImageId=agent_image(ec2), InstanceType="t3.small",
+                                    UserData=USER_DATA.format(cluster=cluster))
+    asg.create_auto_scaling_group(AutoScalingGroupName=name, LaunchConfigurationName=name, MinSize=0, MaxSize=3,
+                                  DesiredCapacity=0, AvailabilityZones=["us-east-1a", "us-east-1b"],
+                                  NewInstancesProtectedFromScaleIn=True)
+    arn = asg.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"][0]["AutoScalingGroupARN"]
+    ecs.create_capacity_provider(name=f"{cluster}-cp", autoScalingGroupProvider={
+        "autoScalingGroupArn": arn, "managedScaling": {"status": "ENABLED", "targetCapacity": 100},
+        "managedTerminationProtection": "ENABLED"})
+    ecs.put_cluster_capacity_providers(
+        cluster=cluster, capacityProviders=[f"{cluster}-cp"],
+        defaultCapacityProviderStrategy=[{"capacityProvider": f"{cluster}-cp", "weight": 1}])
+    # Each task reserves more than half a t3.small (2,048 MiB): one host each.
+    ecs.register_task_definition(family="site", containerDefinitions=[{
+        "name": "web", "image": "admiral-test/busybox:latest", "memory": 1200, "stopTimeout": 2,
+        "command": ["sh", "-c", WEB.format(path="", text="up")],
+        "portMappings": [{"containerPort": 80, "hostPort": 0}]}])
+    group = target_group(elb, unique("site"), target_type="instance", HealthCheckIntervalSeconds=5)
+    elb.modify_target_group_attributes(TargetGroupArn=group, Attributes=[
+        {"Key": "deregistration_delay.timeout_seconds", "Value": "3"}])
+    port = free_port()
+    lb = elb.create_load_balancer(Name=unique("site"), Subnets=["subnet-us-east-1a", "subnet-us-east-1b"])
+    lb = lb["LoadBalancers"][0]
+    elb.create_listener(LoadBalancerArn=lb["LoadBalancerArn"], Protocol="HTTP", Port=port,
+                        DefaultActions=[{"Type": "forward", "TargetGroupArn": group}])
+    ecs.create_service(cluster=cluster, serviceName="site", taskDefinition="site", desiredCount=2,
+                       loadBalancers=[{"targetGroupArn": group, "containerName": "web", "containerPort": 80}])
+
+    def desired():
+        return asg.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"][0]["DesiredCapacity"]
+
+    def healthy():
+        return sum(h["TargetHealth"]["State"] == "healthy"
+                   for h in elb.describe_target_health(TargetGroupArn=group)["TargetHealthDescriptions"])
+
+    wait_for("two hosts and two healthy targets", lambda: desired() == 2 and healthy() == 2, timeout=180)
+
+    url = f"http://{lb['DNSName']}:{port}/"
+    answers, stop = [], threading.Event()
+
+    def poll():
+        while not stop.is_set():
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    answers.append(response.status)
+            except urllib.error.HTTPError as error:
+                answers.append(error.code)
+            except OSError as error:
+                answers.append(str(error))
+            time.sleep(0.02)
+
+    poller = threading.Thread(target=poll)
+    poller.start()
+    try:
+        ecs.update_service(cluster=cluster, service="site", desiredCount=1)
+        wait_for("the group scaled in to one host", lambda: desired() == 1 and len(container_instances(ecs, cluster)) == 1
+                 and len(agent_children(server)) == 1, timeout=240)
+    finally:
+        stop.set()
+        poller.join()
+    failed = [a for a in answers if a != 200]
+    assert len(answers) > 100 and not failed, f"{len(failed)} of {len(answers)} requests failed: {failed[:5]}"
