@@ -3,6 +3,7 @@ import AdmiralControlPlane
 import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOCore
 import Synchronization
 
 /// Instances as simulated agents inside the server's process: each registers and polls
@@ -15,16 +16,29 @@ public final class SimulatedInstanceProvider: InstanceProvider {
     let folders: InstanceFolders
     let region: String
     let httpClient: HTTPClient
+    let ownsClient: Bool
     let logger: Logger
     private let agents = Mutex<[String: Task<Void, Never>]>([:])
     private let ended = Mutex<[String: String]>([:])
 
-    /// - Parameter root: the folder the agents keep their state in (one folder each).
-    public init(root: String, region: String, httpClient: HTTPClient = .shared, logger: Logger) {
+    /// - Parameters:
+    ///   - root: the folder the agents keep their state in (one folder each).
+    ///   - httpClient: the client the agents share; by default one of the provider's own,
+    ///     whose connection pool holds every agent's long poll and reports at once (the
+    ///     shared client's pool of 8 made registrations queue behind the polls).
+    public init(root: String, region: String, httpClient: HTTPClient? = nil, logger: Logger) {
         self.folders = InstanceFolders(root: root)
         self.region = region
-        self.httpClient = httpClient
+        self.httpClient = httpClient ?? Self.makeClient()
+        self.ownsClient = httpClient == nil
         self.logger = logger
+    }
+
+    static func makeClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 20_000)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     public func launch(_ request: InstanceLaunchRequest) async throws {
@@ -104,5 +118,6 @@ public final class SimulatedInstanceProvider: InstanceProvider {
         }
         for task in tasks { task.cancel() }
         for task in tasks { _ = await task.value }
+        if ownsClient { try? await httpClient.shutdown() }
     }
 }

@@ -128,6 +128,15 @@ def test_capacity_providers_place_tasks_on_their_groups_instances(make_server):
     deleted = ecs.delete_capacity_provider(capacityProvider=f"{cluster}-cp")["capacityProvider"]
     assert deleted["status"] == "INACTIVE" and deleted["updateStatus"] == "DELETE_COMPLETE"
 
+    # A force delete does not wait on a termination hook that no one completes (a draining
+    # hook left behind by a deleted provider).
+    asg.put_lifecycle_hook(AutoScalingGroupName=f"{cluster}-asg", LifecycleHookName="drain",
+                           LifecycleTransition="autoscaling:EC2_INSTANCE_TERMINATING", HeartbeatTimeout=3600,
+                           DefaultResult="CONTINUE")
+    asg.delete_auto_scaling_group(AutoScalingGroupName=f"{cluster}-asg", ForceDelete=True)
+    wait_for("the force-deleted group gone", lambda: not asg.describe_auto_scaling_groups(
+        AutoScalingGroupNames=[f"{cluster}-asg"])["AutoScalingGroups"], timeout=60)
+
 
 def test_managed_scaling_grows_the_group_for_a_service_and_shrinks_it_after(make_server):
     server = make_server(extra_args=["--instance-provider", "simulated", "--scaling-period", "1",

@@ -98,6 +98,9 @@ public struct AWSEndpoint: HTTPResponder {
     func serve(_ request: Request, requestId: String, labels: inout RequestLabels) async -> Response {
         let path = request.uri.path
         var format = ErrorFormat(contentType: request.headers[.contentType])
+        // EC2's errors have their own document (<Response><Errors>), also for what fails
+        // before the signature is checked: the credential scope names the service.
+        if format == .query, Self.scopeService(request.headers[.authorization]) == "ec2" { format = .ec2 }
         do {
             guard request.method == .post else {
                 throw AWSWireError(
@@ -117,6 +120,9 @@ public struct AWSEndpoint: HTTPResponder {
                 response.headers[.connection] = "close"
                 return response
             }
+            // Whatever its signature says (missing, malformed, another service's), an EC2
+            // call names EC2's API version.
+            if format == .query, Self.isEC2Form(body) { format = .ec2 }
             let (identity, bytes) =
                 if body.readableBytes > Self.inlineBulkLimit, Self.isBulk(request.headers[.authorization]) {
                     try await BackgroundPool.run { [head = request.head] in try open(head, body: body) }
@@ -277,11 +283,24 @@ public struct AWSEndpoint: HTTPResponder {
     /// credential scope of the Authorization header (`Credential=KEY/DATE/REGION/SERVICE/
     /// aws4_request`), before the signature is checked, only to choose a thread.
     static func isBulk(_ authorization: String?) -> Bool {
-        guard let authorization, let start = authorization.firstRange(of: "Credential=") else { return false }
+        guard let service = scopeService(authorization) else { return false }
+        return service == CloudWatch.signingName || service == Logs.signingName
+    }
+
+    /// The service of the Authorization header's credential scope, unverified (to choose a
+    /// thread or an error document, nothing more).
+    static func scopeService(_ authorization: String?) -> Substring? {
+        guard let authorization, let start = authorization.firstRange(of: "Credential=") else { return nil }
         let scope = authorization[start.upperBound...].prefix { $0 != "," && $0 != " " }
         let parts = scope.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 5 else { return false }
-        return parts[3] == CloudWatch.signingName || parts[3] == Logs.signingName
+        return parts.count == 5 ? parts[3] : nil
+    }
+
+    /// Whether a form body names EC2's API version.
+    static func isEC2Form(_ body: ByteBuffer) -> Bool {
+        let marker = Array("Version=\(EC2.version)".utf8)
+        let bytes = Array(body.readableBytesView)
+        return bytes.firstRange(of: marker) != nil
     }
 
     /// Checks the request's signature over its body as received, then inflates the body.

@@ -59,12 +59,19 @@ public struct CapacityProviderController: Service {
             let mine = Dictionary(
                 hosts.filter { $0.capacityProviderName == provider.name }.map { ($0.ec2InstanceId, $0) },
                 uniquingKeysWith: { first, _ in first })
-            let instances = try await autoScaling.store.read { try $0.instances(group: group.name) }
-            if settings?.managedTerminationProtection == .enabled {
-                try await protect(instances, hosts: mine, group: group.name)
-            }
-            if settings?.managedDraining != .disabled {
-                try await drain(instances, hosts: mine, group: group.name)
+            // Each provider on its own: one group's failure does not hold the others.
+            do {
+                let instances = try await autoScaling.store.read { try $0.instances(group: group.name) }
+                if settings?.managedDraining != .disabled {
+                    try await drain(instances, hosts: mine, group: group.name)
+                }
+                if settings?.managedTerminationProtection == .enabled {
+                    try await protect(instances, hosts: mine, group: group.name)
+                }
+            } catch {
+                logger.warning(
+                    "capacity provider pass failed",
+                    metadata: ["capacity.provider": .string(provider.name), "error": "\(error)"])
             }
         }
     }

@@ -78,7 +78,8 @@ enum GroupPlanner {
             let gone = info == nil || info?.state == .terminated
             switch instance.lifecycleState {
             case .terminatingWait:
-                if (instance.hookDeadline ?? .distantPast) <= now || gone {
+                // A force-deleted group drops its pending lifecycle actions, as AWS does.
+                if (instance.hookDeadline ?? .distantPast) <= now || gone || group.deleting {
                     plan.transitions[instance.instanceId] = .proceedTermination
                 }
                 continue
@@ -208,9 +209,13 @@ enum GroupPlanner {
             }
         } else if capacity.count > desired {
             if group.runs(.terminate) {
-                let victims = TerminationSelector.select(
-                    capacity.count - desired, from: capacity, policies: group.group.terminationPolicies ?? [],
-                    currentSource: group.currentSource)
+                // A force-deleted group takes every instance, protected from scale-in or not.
+                let victims =
+                    group.deleting
+                    ? capacity.map(\.instanceId)
+                    : TerminationSelector.select(
+                        capacity.count - desired, from: capacity, policies: group.group.terminationPolicies ?? [],
+                        currentSource: group.currentSource)
                 var size = capacity.count
                 for id in victims {
                     plan.terminations.append(
