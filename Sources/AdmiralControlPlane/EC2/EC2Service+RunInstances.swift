@@ -22,6 +22,10 @@ extension EC2Service {
         var launchTemplateVersion: String?
     }
 
+    /// The instances that may be pending, running or shutting down at once (EC2's
+    /// per-account instance quota; every one is a host with an agent).
+    public static let instanceLimit = 10_000
+
     public func runInstances(_ input: EC2.RunInstancesRequest, context: RequestContext) async throws -> EC2.Reservation
     {
         guard input.minCount >= 1 else {
@@ -97,9 +101,19 @@ extension EC2Service {
                 let reservation = state.instances.values.filter { $0.reservationId == earlier.reservationId }
                 return (reservation.sorted { $0.amiLaunchIndex < $1.amiLaunchIndex }, state)
             }
+            // The account's instance quota: a launch gets what is left of it (MaxCount is
+            // cut down to it, as EC2 launches the most it can), never more.
+            let live = state.instances.values.filter { $0.state < .terminated }.count
+            let available = max(0, Self.instanceLimit - live)
+            guard plan.minCount <= available else {
+                throw EC2Errors.code(
+                    "InstanceLimitExceeded",
+                    "You have requested more instances (\(plan.minCount)) than your current instance limit of "
+                        + "\(Self.instanceLimit) allows (\(live) are running or starting).")
+            }
             let subnet = try Self.chooseSubnet(plan, zones: zones, state: state)
             let groups = try Self.resolveGroups(plan, vpcId: subnet.vpcId, state: state)
-            let addresses = Self.freeAddresses(in: subnet, state: state, limit: plan.maxCount)
+            let addresses = Self.freeAddresses(in: subnet, state: state, limit: min(plan.maxCount, available))
             guard addresses.count >= plan.minCount else {
                 throw EC2Errors.code(
                     "InsufficientFreeAddressesInSubnet",

@@ -10,6 +10,11 @@ extension EC2AutoScalingService {
         guard input.minSize != nil || input.maxSize != nil || input.desiredCapacity != nil else {
             throw AdmiralError.validation("At least one of MinSize, MaxSize or DesiredCapacity must be specified.")
         }
+        for size in [input.minSize, input.maxSize, input.desiredCapacity].compactMap({ $0 })
+        where !(0...GroupRules.maximumSize).contains(size) {
+            throw AdmiralError.validation(
+                "Sizes must be between 0 and \(GroupRules.maximumSize); \(size) was given.")
+        }
         if let start = input.startTime, let end = input.endTime, end <= start {
             throw AdmiralError.validation("StartTime must be before EndTime.")
         }
@@ -98,7 +103,8 @@ extension EC2AutoScalingService {
                 else { continue }
                 let old = group.group.desiredCapacity
                 let minSize = action.minSize ?? group.group.minSize
-                let maxSize = Swift.max(action.maxSize ?? group.group.maxSize, minSize)
+                let maxSize = Swift.min(
+                    Swift.max(action.maxSize ?? group.group.maxSize, minSize), GroupRules.maximumSize)
                 let desired = Swift.min(Swift.max(action.desiredCapacity ?? old, minSize), maxSize)
                 group.group.minSize = minSize
                 group.group.maxSize = maxSize

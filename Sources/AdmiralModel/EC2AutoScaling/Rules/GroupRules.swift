@@ -16,12 +16,20 @@ public enum GroupRules {
     public static let maxLaunchConfigurations = 200
 
     /// Checks minimum, maximum and desired capacity together.
+    /// The largest min, max and desired size (the server's instance quota).
+    public static let maximumSize = 10_000
+
     public static func checkSizes(min: Int, max: Int, desired: Int) throws(AdmiralError) {
         guard min >= 0, max >= 0 else {
             throw .validation("Min and max sizes must be non-negative; min size:\(min), max size:\(max)")
         }
         guard max >= min else {
             throw .validation("Max bound, \(max), must be greater than or equal to min bound, \(min)")
+        }
+        // No group can hold more than the account's instances; nothing sized by a client's
+        // number goes past it.
+        guard max <= maximumSize else {
+            throw .validation("Max size:\(max) is above the largest a group can have, \(maximumSize).")
         }
         guard desired >= min, desired <= max else {
             throw .validation(
