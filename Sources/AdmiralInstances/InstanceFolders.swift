@@ -1,3 +1,4 @@
+import AdmiralAgent
 import AdmiralControlPlane
 import Foundation
 
@@ -39,12 +40,8 @@ struct InstanceFolders: Sendable {
 
     /// The container instance id the instance's agent registered as (from its state file).
     func containerInstanceId(_ instanceId: String) -> String? {
-        let path = (agentData(instanceId) as NSString).appendingPathComponent("agent-state.json")
-        guard let data = FileManager.default.contents(atPath: path),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let arn = object["containerInstanceArn"] as? String
-        else { return nil }
-        return arn.split(separator: "/").last.map(String.init)
+        let arn = (try? AgentState.load(from: agentData(instanceId)))??.containerInstanceArn
+        return arn?.split(separator: "/").last.map(String.init)
     }
 
     /// The request's `ECS_*` settings as an ecs.config file.

@@ -299,8 +299,7 @@ public struct AWSEndpoint: HTTPResponder {
     /// Whether a form body names EC2's API version.
     static func isEC2Form(_ body: ByteBuffer) -> Bool {
         let marker = Array("Version=\(EC2.version)".utf8)
-        let bytes = Array(body.readableBytesView)
-        return bytes.firstRange(of: marker) != nil
+        return body.readableBytesView.firstRange(of: marker) != nil
     }
 
     /// Checks the request's signature over its body as received, then inflates the body.
