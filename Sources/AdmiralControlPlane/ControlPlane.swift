@@ -148,6 +148,7 @@ public struct ControlPlane: Sendable {
             ServiceController(
                 store: store, tasks: tasks, feed: feed, settings: settings.services, logger: logger,
                 loadBalancing: loadBalancing, targetHealth: targetHealth),
+            WaitingTaskPlacer(store: store, tasks: tasks, feed: feed, logger: logger),
             AlarmController(
                 cloudWatch: cloudWatch, names: settings.services.names,
                 repeatInterval: TimeInterval(settings.scalingPeriod), logger: logger),

@@ -6,7 +6,8 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     public var cluster: String
     /// The 32-hex id of its ARN.
     public var id: String
-    /// The container instance it was placed on.
+    /// The container instance it was placed on; empty while it waits in PROVISIONING for
+    /// capacity (see `isPlaced`).
     public var containerInstanceId: String
     public var family: String
     public var revision: Int
@@ -32,6 +33,9 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     /// not deregistered, so that a target the task no longer listens on (its container
     /// was recreated on another host port) is taken out at once.
     public var loadBalancerTargets: [TaskTarget]?
+    /// How a task waiting in PROVISIONING for capacity is to be placed when room appears;
+    /// nil for a task placed when it was created, and once placed.
+    public var waitingPlacement: WaitingPlacement?
 
     /// Creates a record.
     public init(
@@ -56,9 +60,36 @@ public struct TaskRecord: Sendable, Equatable, Codable {
         self.containerDefinitions = containerDefinitions
     }
 
+    /// Whether the task is on a container instance: false while it waits in PROVISIONING
+    /// for capacity (its capacity provider's instances had no room when it was created).
+    public var isPlaced: Bool { !containerInstanceId.isEmpty }
+
     /// The service that owns the task, from its `service:<name>` group.
     public var serviceName: String? {
         group.hasPrefix("service:") ? String(group.dropFirst("service:".count)) : nil
+    }
+}
+
+/// How a task that waits in PROVISIONING is placed once its capacity provider has room:
+/// the placement strategy and constraints of the RunTask call or service that made it, as
+/// given (the task definition's own constraints and required attributes are read again).
+public struct WaitingPlacement: Sendable, Equatable, Codable {
+    /// The strategy as given; nil or empty takes the defaults below.
+    public var placementStrategy: [ECS.PlacementStrategy]?
+    /// The constraints as given.
+    public var placementConstraints: [ECS.PlacementConstraint]?
+    /// Whether an empty strategy means the services' default (spread over zones, then
+    /// instances) rather than RunTask's (random).
+    public var serviceDefaults: Bool
+
+    /// Creates a waiting placement.
+    public init(
+        placementStrategy: [ECS.PlacementStrategy]?, placementConstraints: [ECS.PlacementConstraint]?,
+        serviceDefaults: Bool
+    ) {
+        self.placementStrategy = placementStrategy
+        self.placementConstraints = placementConstraints
+        self.serviceDefaults = serviceDefaults
     }
 }
 

@@ -159,6 +159,22 @@ public protocol Store: Sendable {
         _ place: @Sendable ([ContainerInstanceRecord]) throws -> PlacementOutcome
     ) async throws -> PlacementOutcome
 
+    /// The clusters that have tasks waiting in PROVISIONING, by name.
+    func clustersWithProvisioningTasks() async throws -> [String]
+
+    /// A cluster's tasks waiting in PROVISIONING, oldest first.
+    func provisioningTasks(cluster: String) async throws -> [TaskRecord]
+
+    /// Places tasks waiting in PROVISIONING in one transaction: `place` sees the cluster's
+    /// container instances that are not INACTIVE and its PROVISIONING tasks desired
+    /// RUNNING (oldest first), as they stand inside the transaction, and returns those it
+    /// placed, changed (each on its instance, PENDING); their reservations are added to
+    /// their instances' usage in the same transaction, as `createTasks` does. Tasks that
+    /// are no longer waiting are not written. Returns the tasks placed.
+    func placeProvisioningTasks(
+        cluster: String, _ place: @Sendable ([ContainerInstanceRecord], [TaskRecord]) throws -> [TaskRecord]
+    ) async throws -> [TaskRecord]
+
     /// The tasks of a cluster with those ids that exist, by id.
     func tasks(cluster: String, ids: [String]) async throws -> [String: TaskRecord]
 

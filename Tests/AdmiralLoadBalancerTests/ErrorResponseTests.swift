@@ -27,10 +27,9 @@ struct ErrorResponseTests {
 
     @Test("502 when the target refuses the connection, with the connection error counted")
     func refused() async throws {
-        // A port that was just free: nothing listens there.
-        let gone = try await TestBackend.start(name: "gone")
-        let port = gone.port
-        await gone.stop()
+        // Nothing listens there, and nothing else can while the test runs.
+        let reserved = try #require(ReservedPort())
+        let port = reserved.port
         let dataPlane = LoadBalancerDataPlane(logger: quietLogger)
         try await dataPlane.apply(
             simpleConfiguration(targets: [TargetConfiguration(id: "gone", host: "127.0.0.1", port: port)]))
@@ -42,6 +41,7 @@ struct ErrorResponseTests {
         #expect(metrics.targetConnectionErrorCount == 2)
         await connection.close()
         await dataPlane.shutdown()
+        withExtendedLifetime(reserved) {}
     }
 
     @Test("502 when the target answers with something that is not HTTP")

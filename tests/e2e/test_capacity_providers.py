@@ -138,6 +138,77 @@ def test_capacity_providers_place_tasks_on_their_groups_instances(make_server):
         AutoScalingGroupNames=[f"{cluster}-asg"])["AutoScalingGroups"], timeout=60)
 
 
+def test_tasks_wait_in_provisioning_until_their_provider_has_room(make_server):
+    server = make_server(extra_args=["--instance-provider", "simulated"])
+    ecs, ec2, asg = server.boto3(), server.boto3("ec2"), server.boto3("autoscaling")
+    cluster = unique("wait")
+    ecs.create_cluster(clusterName=cluster)
+    arn = group(asg, f"{cluster}-asg", cluster, agent_image(ec2))
+    # Managed scaling off: the group grows only when told to, so the waiting is seen.
+    ecs.create_capacity_provider(name=f"{cluster}-cp", autoScalingGroupProvider={
+        "autoScalingGroupArn": arn, "managedScaling": {"status": "DISABLED"},
+        "managedTerminationProtection": "DISABLED"})
+    ecs.put_cluster_capacity_providers(
+        cluster=cluster, capacityProviders=[f"{cluster}-cp"],
+        defaultCapacityProviderStrategy=[{"capacityProvider": f"{cluster}-cp", "weight": 1}])
+    # t3.medium: 4,096 MiB, so three tasks of 1,300 MiB fill one instance.
+    ecs.register_task_definition(family="big", containerDefinitions=[{
+        "name": "main", "image": "busybox", "memory": 1300, "command": ["sleep", "3600"]}])
+
+    # No instance at all: RunTask's tasks wait in PROVISIONING instead of failing.
+    run = ecs.run_task(cluster=cluster, taskDefinition="big", count=3)
+    assert run["failures"] == []
+    assert [t["lastStatus"] for t in run["tasks"]] == ["PROVISIONING"] * 3
+    assert all("containerInstanceArn" not in t and t["desiredStatus"] == "RUNNING" for t in run["tasks"])
+    assert {t["capacityProviderName"] for t in run["tasks"]} == {f"{cluster}-cp"}
+    waiting = [t["taskArn"] for t in run["tasks"]]
+    assert set(ecs.list_tasks(cluster=cluster)["taskArns"]) == set(waiting)
+
+    # A service's tasks wait too, and count as pending.
+    ecs.create_service(cluster=cluster, serviceName="web", taskDefinition="big", desiredCount=2)
+
+    def service():
+        return ecs.describe_services(cluster=cluster, services=["web"])["services"][0]
+
+    wait_for("the service's two tasks waiting", lambda: service()["pendingCount"] == 2, timeout=30)
+    service_tasks = ecs.list_tasks(cluster=cluster, serviceName="web")["taskArns"]
+    described = ecs.describe_tasks(cluster=cluster, tasks=service_tasks)["tasks"]
+    assert [t["lastStatus"] for t in described] == ["PROVISIONING"] * 2
+    assert service()["runningCount"] == 0 and service()["deployments"][0]["pendingCount"] == 2
+    # The scheduler does not launch more while they wait.
+    assert len(ecs.list_tasks(cluster=cluster, serviceName="web")["taskArns"]) == 2
+
+    # Stopping a waiting task ends it at once: there is no agent to wait for.
+    stopped = ecs.stop_task(cluster=cluster, task=waiting[0], reason="not needed")["task"]
+    assert stopped["lastStatus"] == "STOPPED" and stopped["stoppedReason"] == "not needed"
+
+    # One instance arrives: the oldest waiting tasks that fit are placed on it and run
+    # (three of 1,300 MiB in 4,096: the two RunTask tasks left, then one of the service's);
+    # the fourth waits for another.
+    asg.set_desired_capacity(AutoScalingGroupName=f"{cluster}-asg", DesiredCapacity=1)
+    wait_for("one container instance", lambda: len(container_instances(ecs, cluster)) == 1, timeout=60)
+    instance = container_instances(ecs, cluster)[0]["containerInstanceArn"]
+
+    def statuses():
+        arns = ecs.list_tasks(cluster=cluster)["taskArns"]
+        return {t["taskArn"]: t for t in ecs.describe_tasks(cluster=cluster, tasks=arns)["tasks"]}
+
+    wait_for("three tasks running on the new instance", lambda: sorted(
+        t["lastStatus"] for t in statuses().values()) == ["PROVISIONING", "RUNNING", "RUNNING", "RUNNING"],
+        timeout=60)
+    placed = [t for t in statuses().values() if t["lastStatus"] == "RUNNING"]
+    assert {t["containerInstanceArn"] for t in placed} == {instance}
+    assert {waiting[1], waiting[2]} <= {t["taskArn"] for t in placed}
+    assert all(t.get("availabilityZone") in ("us-east-1a", "us-east-1b") for t in placed)
+
+    # A second instance takes the last one; the service is whole.
+    asg.set_desired_capacity(AutoScalingGroupName=f"{cluster}-asg", DesiredCapacity=2)
+    wait_for("all four running", lambda: [t["lastStatus"] for t in statuses().values()] == ["RUNNING"] * 4,
+             timeout=60)
+    wait_for("the service running", lambda: service()["runningCount"] == 2 and service()["pendingCount"] == 0,
+             timeout=30)
+
+
 def test_managed_scaling_grows_the_group_for_a_service_and_shrinks_it_after(make_server):
     server = make_server(extra_args=["--instance-provider", "simulated", "--scaling-period", "1",
                                      "--service-healthy-after", "0"])
@@ -169,6 +240,17 @@ def test_managed_scaling_grows_the_group_for_a_service_and_shrinks_it_after(make
     started = datetime.datetime.now(datetime.timezone.utc)
     ecs.create_service(cluster=cluster, serviceName="wide", taskDefinition="wide", desiredCount=6,
                        placementStrategy=[{"type": "spread", "field": "attribute:ecs.availability-zone"}])
+    # With no host yet, the service's tasks wait in PROVISIONING, on no instance.
+    first_seen = {}
+
+    def launched():
+        arns = ecs.list_tasks(cluster=cluster, serviceName="wide")["taskArns"]
+        if len(arns) == 6 and not first_seen:
+            first_seen.update({t["taskArn"]: t for t in ecs.describe_tasks(cluster=cluster, tasks=arns)["tasks"]})
+        return len(arns) == 6
+
+    wait_for("six tasks launched", launched, timeout=30)
+    assert any(t["lastStatus"] == "PROVISIONING" and "containerInstanceArn" not in t for t in first_seen.values())
 
     def running():
         return ecs.describe_services(cluster=cluster, services=["wide"])["services"][0]["runningCount"]

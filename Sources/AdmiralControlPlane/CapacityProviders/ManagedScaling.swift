@@ -6,7 +6,8 @@ import ServiceLifecycle
 
 /// ECS managed scaling's arithmetic: CapacityProviderReservation = M / N × 100, where N
 /// is the number of the provider's instances in the cluster and M the number it needs:
-/// those running tasks, plus enough new ones for the tasks its services cannot place.
+/// those running tasks, plus enough new ones for the tasks that wait in PROVISIONING and
+/// those its services want but have not launched.
 /// With no instance, 200 when tasks wait for capacity and 100 otherwise, as ECS reports.
 public enum ManagedScaling {
     /// One instance of the provider as the computation sees it.
@@ -128,15 +129,20 @@ public struct CapacityProviderReservationPublisher: Service {
                         remaining: $0.remaining, registered: $0.registered,
                         tasks: $0.usage.runningTasks + $0.usage.pendingTasks)
                 }
-                var waiting: [TaskReservation] = []
+                // The tasks that wait in PROVISIONING for this provider, and the tasks its
+                // services want but have not launched yet.
+                var waiting = try await store.provisioningTasks(cluster: cluster.name).filter {
+                    $0.desiredStatus == .running && $0.task.capacityProviderName == provider.name
+                }.map(\.reservation)
                 for service in services where service.cluster == cluster.name {
                     let strategy = service.service.capacityProviderStrategy ?? []
                     guard strategy.contains(where: { $0.capacityProvider == provider.name }) else { continue }
-                    // The tasks placed now, not the service's counters, which follow them.
-                    let placed = try await store.serviceTasks(
+                    // The tasks launched now (placed or waiting), not the service's
+                    // counters, which follow them.
+                    let launched = try await store.serviceTasks(
                         cluster: cluster.name, service: service.name, stoppedSince: nil
                     ).filter { $0.desiredStatus == .running }.count
-                    let deficit = max(0, (service.service.desiredCount ?? 0) - placed)
+                    let deficit = max(0, (service.service.desiredCount ?? 0) - launched)
                     guard deficit > 0, let reservation = try await reservation(of: service) else { continue }
                     let mine = CapacityProviderStrategy.assign(deficit, strategy: strategy)
                         .filter { $0 == provider.name }.count

@@ -455,6 +455,9 @@ public actor ServiceController: Service {
             strategies: try PlacementStrategy.parse(service.placementStrategy, defaults: PlacementStrategy.serviceDefault),
             constraints: service.placementConstraints)
         launch.capacityProviderStrategy = service.capacityProviderStrategy ?? []
+        launch.waiting = WaitingPlacement(
+            placementStrategy: service.placementStrategy, placementConstraints: service.placementConstraints,
+            serviceDefaults: true)
         var created: [TaskRecord] = []
         var failures: [ECS.Failure] = []
         do {

@@ -1,3 +1,4 @@
+import AdmiralModel
 import AdmiralStore
 import Synchronization
 
@@ -13,6 +14,11 @@ public final class ChangeFeed: Sendable {
     public let services = Signals()
     /// The key the service controller waits on.
     public static let controllerKey = "controller"
+    /// Keyed `placer`: there may be room for tasks that wait in PROVISIONING (an instance
+    /// changed, a task stopped or started to wait).
+    public let placement = Signals()
+    /// The key the waiting-task placer waits on.
+    public static let placerKey = "placer"
 
     /// Services to reconcile, by `<cluster>/<name>`, and clusters all of whose services
     /// are to be reconciled (an instance joined, drained or went away).
@@ -47,10 +53,13 @@ public final class ChangeFeed: Sendable {
         var instances: Set<String> = []
         for task in tasks {
             clusters.insert(task.cluster)
-            instances.insert(Self.instanceKey(cluster: task.cluster, id: task.containerInstanceId))
+            if task.isPlaced { instances.insert(Self.instanceKey(cluster: task.cluster, id: task.containerInstanceId)) }
         }
         for key in instances { self.instances.signal(key) }
         for cluster in clusters { self.clusters.signal(cluster) }
+        if tasks.contains(where: { $0.lastStatus == .stopped || $0.lastStatus == .provisioning }) {
+            placement.signal(Self.placerKey)
+        }
         let services = tasks.compactMap { task in task.serviceName.map { "\(task.cluster)/\($0)" } }
         if !services.isEmpty {
             work.withLock { $0.services.formUnion(services) }
@@ -84,5 +93,6 @@ public final class ChangeFeed: Sendable {
         clusters.signal(cluster)
         _ = work.withLock { $0.clusters.insert(cluster) }
         services.signal(Self.controllerKey)
+        placement.signal(Self.placerKey)
     }
 }

@@ -19,6 +19,9 @@ public struct TaskLaunch: Sendable {
     public var constraints: [PlacementConstraint]
     /// The capacity provider strategy the tasks are spread by (empty: any instance).
     public var capacityProviderStrategy: [ECS.CapacityProviderStrategyItem] = []
+    /// How a task that waits in PROVISIONING is placed later: the strategy and
+    /// constraints as the caller gave them.
+    public var waiting: WaitingPlacement
 
     /// Checks a launch of `definition` as RunTask, StartTask and services do.
     public init(
@@ -45,6 +48,8 @@ public struct TaskLaunch: Sendable {
         self.startedBy = startedBy
         self.tags = tags
         self.strategies = strategies
+        self.waiting = WaitingPlacement(
+            placementStrategy: nil, placementConstraints: constraints, serviceDefaults: false)
         self.constraints = try PlacementConstraint.parse(
             constraints,
             taskDefinition: try PlacementConstraint.parseTaskDefinition(definition.definition.placementConstraints))
@@ -59,8 +64,9 @@ public struct TaskLaunch: Sendable {
             seed: UInt64.random(in: .min ... .max))
     }
 
-    /// A new task of this launch on `instance`, PENDING and desired RUNNING.
-    func makeTask(on instance: ContainerInstanceRecord, at date: Date, capacityProvider: String? = nil) -> TaskRecord {
+    /// A new task of this launch on `instance`, PENDING and desired RUNNING; without an
+    /// instance, a task that waits in PROVISIONING for its capacity provider to have room.
+    func makeTask(on instance: ContainerInstanceRecord?, at date: Date, capacityProvider: String? = nil) -> TaskRecord {
         let id = ResourceID.hex32()
         let definition = self.definition.definition
         let containers = self.containers.map { container in
@@ -71,23 +77,41 @@ public struct TaskLaunch: Sendable {
                 cpu: String(container.cpu ?? 0), memory: container.memory.map(String.init),
                 memoryReservation: container.memoryReservation.map(String.init))
         }
-        let task = ECS.Task(
-            attachments: [], attributes: [ECS.Attribute(name: "ecs.cpu-architecture", value: instance.attribute("ecs.cpu-architecture") ?? "x86_64")],
-            availabilityZone: instance.attribute("ecs.availability-zone"),
+        let status: TaskStatus = instance == nil ? .provisioning : .pending
+        var task = ECS.Task(
+            attachments: [], attributes: [], availabilityZone: nil,
             containers: containers,
             cpu: definition.cpu ?? String(reservation.cpu),
             createdAt: date, desiredStatus: TaskStatus.running.rawValue, enableExecuteCommand: false,
-            group: group, healthStatus: .unknown, lastStatus: TaskStatus.pending.rawValue, launchType: .ec2,
+            group: group, healthStatus: .unknown, lastStatus: status.rawValue, launchType: .ec2,
             memory: definition.memory ?? String(reservation.memory),
             overrides: Self.wireOverrides(overrides, containers: self.containers),
             startedBy: startedBy, tags: [], version: 1)
-        var created = task
-        created.capacityProviderName = capacityProvider
-        return TaskRecord(
-            cluster: cluster, id: id, containerInstanceId: instance.id, family: self.definition.family,
-            revision: self.definition.revision, lastStatus: .pending, desiredStatus: .running, group: group,
-            startedBy: startedBy, reservation: reservation, createdAt: date, task: created,
+        task.capacityProviderName = capacityProvider
+        var record = TaskRecord(
+            cluster: cluster, id: id, containerInstanceId: "", family: self.definition.family,
+            revision: self.definition.revision, lastStatus: status, desiredStatus: .running, group: group,
+            startedBy: startedBy, reservation: reservation, createdAt: date, task: task,
             containerDefinitions: self.containers)
+        if let instance {
+            Self.assign(&record, to: instance)
+        } else {
+            record.waitingPlacement = waiting
+        }
+        return record
+    }
+
+    /// Puts a task on `instance`: PENDING there, with the instance's zone and
+    /// architecture; a task that waited in PROVISIONING stops waiting.
+    static func assign(_ record: inout TaskRecord, to instance: ContainerInstanceRecord) {
+        record.containerInstanceId = instance.id
+        record.lastStatus = .pending
+        record.task.lastStatus = TaskStatus.pending.rawValue
+        record.task.availabilityZone = instance.attribute("ecs.availability-zone")
+        record.task.attributes = [
+            ECS.Attribute(name: "ecs.cpu-architecture", value: instance.attribute("ecs.cpu-architecture") ?? "x86_64")
+        ]
+        record.waitingPlacement = nil
     }
 
     /// The overrides as ECS echoes them: one entry per container, named, with what was

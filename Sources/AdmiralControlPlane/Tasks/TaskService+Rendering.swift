@@ -24,7 +24,8 @@ extension TaskService {
         let taskArn = names.taskARN(cluster: record.cluster, id: record.id)
         task.taskArn = taskArn
         task.clusterArn = names.clusterARN(record.cluster)
-        task.containerInstanceArn = names.containerInstanceARN(cluster: record.cluster, id: record.containerInstanceId)
+        task.containerInstanceArn =
+            record.isPlaced ? names.containerInstanceARN(cluster: record.cluster, id: record.containerInstanceId) : nil
         task.taskDefinitionArn = names.taskDefinitionARN(family: record.family, revision: record.revision)
         task.lastStatus = record.lastStatus.rawValue
         task.desiredStatus = record.desiredStatus.rawValue

@@ -45,6 +45,7 @@ public struct TaskService: Sendable {
             constraints: request.placementConstraints)
         var strategyLaunch = launch
         strategyLaunch.capacityProviderStrategy = providers
+        strategyLaunch.waiting.placementStrategy = request.placementStrategy
         let (tasks, failures) = try await launchTasks(strategyLaunch, count: count, at: context.now)
         return ECS.RunTaskResponse(
             tasks: try await render(tasks, tags: tags, context: context),
@@ -54,12 +55,17 @@ public struct TaskService: Sendable {
     /// Places tasks of a checked launch in one store transaction; the failures name
     /// container instance ids. With `instance`, the tasks may only go on that instance (a
     /// DAEMON service's). Used by RunTask and by the service scheduler.
+    ///
+    /// With a capacity provider strategy, as in ECS, a task its provider has no room for
+    /// is not a failure: it is created PROVISIONING, without an instance, and waits until
+    /// the provider's instances have room (`placeWaitingTasks`); managed scaling counts it.
     public func launchTasks(_ launch: TaskLaunch, count: Int, at date: Date, onInstance instance: String? = nil)
         async throws -> (tasks: [TaskRecord], failures: [ECS.Failure])
     {
+        let waits = !launch.capacityProviderStrategy.isEmpty && instance == nil
         let outcome = try await store.createTasks(cluster: launch.cluster, tags: launch.tags) { all in
             let instances = instance.map { id in all.filter { $0.id == id } } ?? all
-            guard !instances.isEmpty else {
+            guard !instances.isEmpty || waits else {
                 throw AdmiralError.invalidParameter("No Container Instances were found in your cluster.")
             }
             // Without a capacity provider strategy, one placement over every instance; with
@@ -76,6 +82,10 @@ public struct TaskService: Sendable {
             var failures: [ECS.Failure] = []
             for (provider, share) in shares {
                 let candidates = provider.map { name in instances.filter { $0.capacityProviderName == name } } ?? instances
+                if waits, candidates.isEmpty {
+                    tasks += (0..<share).map { _ in launch.makeTask(on: nil, at: date, capacityProvider: provider) }
+                    continue
+                }
                 guard !candidates.isEmpty else {
                     failures.append(
                         ECS.Failure(
@@ -89,7 +99,13 @@ public struct TaskService: Sendable {
                 tasks += plan.placements.compactMap { id in
                     candidates.first { $0.id == id }.map { launch.makeTask(on: $0, at: date, capacityProvider: provider) }
                 }
-                if plan.unplacedCount > 0 { failures += plan.ecsFailures }
+                if waits {
+                    tasks += (0..<plan.unplacedCount).map { _ in
+                        launch.makeTask(on: nil, at: date, capacityProvider: provider)
+                    }
+                } else if plan.unplacedCount > 0 {
+                    failures += plan.ecsFailures
+                }
             }
             return PlacementOutcome(tasks: tasks, failures: failures)
         }
@@ -178,6 +194,19 @@ public struct TaskService: Sendable {
             task.task.stoppedReason = reason
             task.task.stopCode = code
             task.task.stoppingAt = date
+            if !task.isPlaced {
+                // Waiting for capacity, it has no agent to stop it: it is STOPPED now.
+                task.lastStatus = .stopped
+                task.task.lastStatus = TaskStatus.stopped.rawValue
+                task.task.stoppedAt = date
+                task.task.executionStoppedAt = date
+                task.waitingPlacement = nil
+                task.task.containers = task.task.containers?.map { container in
+                    var container = container
+                    container.lastStatus = ContainerStatus.stopped.rawValue
+                    return container
+                }
+            }
         }
         feed.tasksChanged(changed)
         return changed

@@ -21,7 +21,9 @@ extension Reconciliation {
             }
         for index in deployments.indices {
             let id = deployments[index].id
-            let own = state.tasks.filter { $0.deploymentId == id && instance(of: $0) != nil }
+            let own = state.tasks.filter {
+                $0.deploymentId == id && ($0.isWaitingForCapacity || instance(of: $0) != nil)
+            }
             deployments[index].runningCount = own.filter { $0.lastStatus == .running }.count
             deployments[index].pendingCount = own.filter { $0.lastStatus < .running }.count
             switch deployments[index].status {

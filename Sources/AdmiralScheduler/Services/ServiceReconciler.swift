@@ -141,9 +141,10 @@ struct Reconciliation {
         return instance
     }
 
-    /// Tasks PENDING or RUNNING on registered instances: the ones that count.
+    /// Tasks PENDING or RUNNING on registered instances, and those waiting in
+    /// PROVISIONING for capacity: the ones that count.
     var liveTasks: [ServiceTask] {
-        state.tasks.filter { $0.isOccupying && instance(of: $0) != nil }
+        state.tasks.filter { $0.isOccupying && ($0.isWaitingForCapacity || instance(of: $0) != nil) }
     }
 
     /// The health of a task now.

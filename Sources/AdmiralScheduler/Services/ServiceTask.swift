@@ -147,6 +147,9 @@ public struct ServiceTask: Sendable, Hashable {
     /// last status has not gone past RUNNING, whatever its desired status.
     public var isOccupying: Bool { lastStatus <= .running }
 
+    /// Whether the task waits in PROVISIONING for capacity, on no instance yet.
+    public var isWaitingForCapacity: Bool { containerInstanceArn.isEmpty && lastStatus == .provisioning }
+
     /// Whether the service still wants the task: desired RUNNING and not gone past RUNNING.
     public var isWanted: Bool { desiredStatus == .running && lastStatus <= .running }
 

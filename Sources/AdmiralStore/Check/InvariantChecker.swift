@@ -74,7 +74,18 @@ public struct InvariantChecker: Sendable {
                         .danglingReference, subject: taskARN(task),
                         "The task belongs to cluster '\(task.cluster)', which is not stored."))
             }
-            if !instances.contains("\(task.cluster)/\(task.containerInstanceId)") {
+            if !task.isPlaced {
+                // Waiting in PROVISIONING for capacity holds nothing anywhere; any later
+                // status needs an instance.
+                if task.lastStatus != .provisioning && task.lastStatus != .stopped {
+                    violations.append(
+                        Violation(
+                            .danglingReference, subject: taskARN(task),
+                            "The task is \(task.lastStatus.rawValue) but on no container instance: only a task "
+                                + "waiting in PROVISIONING (or STOPPED while waiting) has none, and no agent will "
+                                + "run or stop this one."))
+                }
+            } else if !instances.contains("\(task.cluster)/\(task.containerInstanceId)") {
                 violations.append(
                     Violation(
                         .danglingReference, subject: taskARN(task),

@@ -43,6 +43,11 @@ extension SQLiteStore {
         registerServices(&migrator)
         registerLoadBalancingMigrations(&migrator)
         registerCapacityProviders(&migrator)
+        migrator.registerMigration("v5-provisioning-tasks") { db in
+            // Tasks waiting for capacity are few and looked for often.
+            try db.execute(
+                sql: "CREATE INDEX tasks_provisioning ON tasks(cluster, id) WHERE last_status = 'PROVISIONING'")
+        }
         return migrator
     }
 

@@ -25,6 +25,14 @@ extension SQLiteStore {
             let outcome = try place(instances)
             var touched: [String: ContainerInstanceRecord] = [:]
             for task in outcome.tasks {
+                guard task.isPlaced else {
+                    // Waits in PROVISIONING: it holds nothing anywhere yet.
+                    try self.writeTask(db, task)
+                    if !tags.isEmpty {
+                        try self.writeTags(db, resource: Self.tagKey(.task(cluster: cluster, id: task.id)), tags: tags)
+                    }
+                    continue
+                }
                 guard var instance = touched[task.containerInstanceId] ?? instances.first(where: {
                     $0.id == task.containerInstanceId
                 }) else {
@@ -44,6 +52,67 @@ extension SQLiteStore {
             for instance in touched.values { try self.writeInstance(db, instance) }
             return outcome
         }
+    }
+
+    public func clustersWithProvisioningTasks() async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT DISTINCT cluster FROM tasks WHERE last_status = 'PROVISIONING' ORDER BY cluster")
+        }
+    }
+
+    public func provisioningTasks(cluster: String) async throws -> [TaskRecord] {
+        try await pool.read { db in try self.fetchProvisioningTasks(db, cluster: cluster) }
+    }
+
+    public func placeProvisioningTasks(
+        cluster: String, _ place: @Sendable ([ContainerInstanceRecord], [TaskRecord]) throws -> [TaskRecord]
+    ) async throws -> [TaskRecord] {
+        try await timedWrite { db in
+            let waiting = try self.fetchProvisioningTasks(db, cluster: cluster).filter { $0.desiredStatus == .running }
+            guard !waiting.isEmpty else { return [] }
+            var instances: [String: ContainerInstanceRecord] = [:]
+            var ordered: [ContainerInstanceRecord] = []
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, row_version, body FROM container_instances
+                        WHERE cluster = ? AND status != 'INACTIVE' ORDER BY id
+                        """),
+                arguments: [cluster])
+            while let row = try rows.next() {
+                let instance = try self.instanceRecord(row, cluster: cluster)
+                ordered.append(instance)
+                instances[instance.id] = instance
+            }
+            let waitingIds = Set(waiting.map(\.id))
+            var placed: [TaskRecord] = []
+            for var task in try place(ordered, waiting) {
+                guard waitingIds.contains(task.id), task.isPlaced, var instance = instances[task.containerInstanceId]
+                else { continue }
+                task.version += 1
+                try self.writeTask(db, task)
+                if task.lastStatus.holdsResources {
+                    instance.usage.add(task.reservation, group: task.group, status: task.lastStatus)
+                }
+                instance.desiredVersion += 1
+                instance.version += 1
+                instances[instance.id] = instance
+                placed.append(task)
+            }
+            for id in Set(placed.map(\.containerInstanceId)) {
+                if let instance = instances[id] { try self.writeInstance(db, instance) }
+            }
+            return placed
+        }
+    }
+
+    func fetchProvisioningTasks(_ db: Database, cluster: String) throws -> [TaskRecord] {
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT id, body FROM tasks WHERE cluster = ? AND last_status = 'PROVISIONING' ORDER BY id"),
+            arguments: [cluster]
+        ).map { try taskRecord($0, cluster: cluster) }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
     public func tasks(cluster: String, ids: [String]) async throws -> [String: TaskRecord] {
@@ -175,7 +244,8 @@ extension SQLiteStore {
                 INSERT INTO tasks (cluster, id, container_instance, family, last_status, desired_status,
                     started_by, service, stopped_at, body)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(cluster, id) DO UPDATE SET last_status = excluded.last_status,
+                ON CONFLICT(cluster, id) DO UPDATE SET container_instance = excluded.container_instance,
+                    last_status = excluded.last_status,
                     desired_status = excluded.desired_status, stopped_at = excluded.stopped_at,
                     body = excluded.body
                 """
