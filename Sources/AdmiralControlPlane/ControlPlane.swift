@@ -163,7 +163,7 @@ public struct ControlPlane: Sendable {
             LogRetention(logs: logs, logger: logger),
             ECSMetricsPublisher(
                 store: store, usage: taskUsage, cloudWatch: cloudWatch, interval: settings.metricsInterval,
-                logger: logger),
+                logger: logger, instanceGroups: { [ec2AutoScaling] in try await ec2AutoScaling.groupMembership() }),
         ]
     }
 }

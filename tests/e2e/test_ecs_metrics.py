@@ -59,3 +59,13 @@ def test_service_cpu_utilization_agrees_with_docker_stats(make_server, make_agen
     assert reservation and reservation[-1] > 0
     running = latest(cw, "RunningTaskCount", service, namespace="ECS/ContainerInsights")
     assert running and running[-1] == 1
+
+    # The host's CPUUtilization in AWS/EC2, by its instance id: the units its tasks use
+    # over what it registered, the same figure as the cluster's with one instance.
+    instance = ecs.describe_container_instances(
+        cluster="measured", containerInstances=ecs.list_container_instances(cluster="measured")[
+            "containerInstanceArns"])["containerInstances"][0]
+    host = latest(cw, "CPUUtilization", [("InstanceId", instance["ec2InstanceId"])], namespace="AWS/EC2")
+    cluster = latest(cw, "CPUUtilization", [("ClusterName", "measured")])
+    assert host and host[-1] > 0
+    assert abs(statistics.mean(host[-3:]) - statistics.mean(cluster[-3:])) <= 0.01 * statistics.mean(cluster[-3:]) + 0.01

@@ -68,4 +68,16 @@ extension EC2AutoScalingService {
             return max(record.group.desiredCapacity, live)
         }
     }
+
+    /// The group of each instance that is in one and not on its way out, by instance id.
+    public func groupMembership() async throws -> [String: String] {
+        try await store.read { transaction in
+            var groups: [String: String] = [:]
+            for instance in try transaction.instances(group: nil)
+            where [.pending, .pendingWait, .pendingProceed, .inService].contains(instance.lifecycleState) {
+                groups[instance.instanceId] = instance.groupName
+            }
+            return groups
+        }
+    }
 }

@@ -16,6 +16,11 @@ import ServiceLifecycle
 ///   `PendingTaskCount`, `DesiredTaskCount`, `DeploymentCount`, `CpuUtilized`,
 ///   `CpuReserved`, `MemoryUtilized`, `MemoryReserved`; per {ClusterName, TaskId}: the
 ///   task's `CpuUtilized`, `CpuReserved`, `MemoryUtilized`, `MemoryReserved`.
+/// - `AWS/EC2` `CPUUtilization` per {InstanceId}: the CPU units the tasks on an active
+///   container instance use × 100 / the units it registered (what its host's CPU does for
+///   containers; 0 when it runs none); and per {AutoScalingGroupName}: the average over
+///   the group's instances, which an Auto Scaling group's `ASGAverageCPUUtilization`
+///   target tracking policy watches.
 ///
 /// With an interval under a minute the data is high-resolution, so alarms and graphs can
 /// use periods of the interval.
@@ -25,11 +30,15 @@ public struct ECSMetricsPublisher: Service {
     let cloudWatch: CloudWatchService
     let interval: Duration
     let logger: Logger
+    /// The Auto Scaling group of each EC2 instance in one, by instance id.
+    let instanceGroups: (@Sendable () async throws -> [String: String])?
 
     /// Creates the publisher.
     public init(
-        store: any Store, usage: TaskUsageTable, cloudWatch: CloudWatchService, interval: Duration, logger: Logger
+        store: any Store, usage: TaskUsageTable, cloudWatch: CloudWatchService, interval: Duration, logger: Logger,
+        instanceGroups: (@Sendable () async throws -> [String: String])? = nil
     ) {
+        self.instanceGroups = instanceGroups
         self.store = store
         self.usage = usage
         self.cloudWatch = cloudWatch
@@ -70,6 +79,8 @@ public struct ECSMetricsPublisher: Service {
                 metricName: name, dimensions: dimensions.map { CloudWatch.Dimension(name: $0.0, value: $0.1) },
                 timestamp: now, value: value, unit: unit, storageResolution: resolution)
         }
+        // CPU units the measured tasks use on each instance, by `cluster/instance id`.
+        var usedOnInstance: [String: Double] = [:]
         var clusters = Set(instances.filter { $0.status == .active }.map(\.cluster))
         clusters.formUnion(services.map(\.cluster))
         for cluster in clusters.sorted() {
@@ -99,6 +110,7 @@ public struct ECSMetricsPublisher: Service {
             }
             for task in tasks {
                 guard let measuredTask = byTaskId[task.id] else { continue }
+                usedOnInstance["\(cluster)/\(task.containerInstanceId)", default: 0] += measuredTask.cpuUnits
                 let dimensions = [("ClusterName", cluster), ("TaskId", task.id)]
                 insights += [
                     datum("CpuUtilized", measuredTask.cpuUnits, .none, dimensions),
@@ -141,8 +153,41 @@ public struct ECSMetricsPublisher: Service {
                 }
             }
         }
+        let ec2 = try await instanceMetrics(
+            instances: instances, usedOnInstance: usedOnInstance, now: now, resolution: resolution)
         try await cloudWatch.publish(namespace: "AWS/ECS", data: ecs, now: now)
+        try await cloudWatch.publish(namespace: "AWS/EC2", data: ec2, now: now)
         try await cloudWatch.publish(namespace: "ECS/ContainerInsights", data: insights, now: now)
+    }
+
+    /// `AWS/EC2` `CPUUtilization` of each active container instance, and the average of
+    /// each Auto Scaling group's.
+    func instanceMetrics(
+        instances: [ContainerInstanceRecord], usedOnInstance: [String: Double], now: Date, resolution: Int
+    ) async throws -> [CloudWatch.MetricDatum] {
+        let groups = try await instanceGroups?() ?? [:]
+        var data: [CloudWatch.MetricDatum] = []
+        var byGroup: [String: [Double]] = [:]
+        for instance in instances where instance.status == .active && !instance.ec2InstanceId.isEmpty {
+            guard instance.registered.cpu > 0 else { continue }
+            let used = usedOnInstance["\(instance.cluster)/\(instance.id)"] ?? 0
+            let utilization = min(100, used * 100 / Double(instance.registered.cpu))
+            data.append(
+                CloudWatch.MetricDatum(
+                    metricName: "CPUUtilization",
+                    dimensions: [CloudWatch.Dimension(name: "InstanceId", value: instance.ec2InstanceId)],
+                    timestamp: now, value: utilization, unit: .percent, storageResolution: resolution))
+            if let group = groups[instance.ec2InstanceId] { byGroup[group, default: []].append(utilization) }
+        }
+        for (group, values) in byGroup.sorted(by: { $0.key < $1.key }) {
+            data.append(
+                CloudWatch.MetricDatum(
+                    metricName: "CPUUtilization",
+                    dimensions: [CloudWatch.Dimension(name: "AutoScalingGroupName", value: group)],
+                    timestamp: now, value: values.reduce(0, +) / Double(values.count), unit: .percent,
+                    storageResolution: resolution))
+        }
+        return data
     }
 
     /// The cluster's tasks desired RUNNING, every page.
