@@ -237,7 +237,17 @@ def test_a_capacity_provider_scales_in_after_draining_without_failing_a_request(
         return sum(h["TargetHealth"]["State"] == "healthy"
                    for h in elb.describe_target_health(TargetGroupArn=group)["TargetHealthDescriptions"])
 
+    # With no host yet, the tasks wait in PROVISIONING, on no instance.
+    waiting = wait_for("the service's two tasks", lambda: len(
+        ecs.list_tasks(cluster=cluster, serviceName="site")["taskArns"]) == 2 and ecs.describe_tasks(
+        cluster=cluster, tasks=ecs.list_tasks(cluster=cluster, serviceName="site")["taskArns"])["tasks"], timeout=30)
+    assert any(t["lastStatus"] == "PROVISIONING" and "containerInstanceArn" not in t for t in waiting), waiting
     wait_for("two hosts and two healthy targets", lambda: desired() == 2 and healthy() == 2, timeout=180)
+    # The same two tasks run, one host each, one per zone.
+    running = ecs.describe_tasks(cluster=cluster, tasks=[t["taskArn"] for t in waiting])["tasks"]
+    assert [t["lastStatus"] for t in running] == ["RUNNING"] * 2
+    assert len({t["containerInstanceArn"] for t in running}) == 2
+    assert {t["availabilityZone"] for t in running} == {"us-east-1a", "us-east-1b"}
 
     url = f"http://{lb['DNSName']}:{port}/"
     answers, stop = [], threading.Event()
