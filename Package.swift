@@ -123,6 +123,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Fuzzing: the parsers a remote peer reaches, as functions of bytes.
+        // tools/libfuzzer/run.sh builds admiral-fuzz with libFuzzer; a plain build replays.
+        .target(
+            name: "AdmiralFuzzTargets",
+            dependencies: ["AWSWire", "AdmiralModel", "AdmiralScheduler", "AdmiralLoadBalancer"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "admiral-fuzz",
+            dependencies: ["AdmiralFuzzTargets"],
+            swiftSettings: swiftSettings
+        ),
         // Layer 3: what an EC2 instance is: an agent process, a simulated agent, a command.
         .target(
             name: "AdmiralInstances",
@@ -182,6 +194,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AdmiralFuzzTargetsTests",
+            dependencies: ["AdmiralFuzzTargets"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -135,4 +135,21 @@ struct ClusterQueryTests {
             Issue.record("unexpected error \(error)")
         }
     }
+
+    @Test("a client's expression cannot choose how deep the parser recurses: nesting and length are bounded")
+    func boundedExpressions() throws {
+        // Found by fuzzing: 20,000 nested parentheses overflowed the parser's stack, and
+        // ListContainerInstances passes its filter to this parser.
+        let deep = String(repeating: "(", count: 20_000)
+        #expect(throws: AdmiralError.self) { try ClusterQuery(deep) }
+        let nested = String(repeating: "(", count: 33) + "attribute:a == b" + String(repeating: ")", count: 33)
+        #expect(throws: AdmiralError.self) { try ClusterQuery(nested) }
+        let nots = String(repeating: "not ", count: 40) + "attribute:a == b"
+        #expect(throws: AdmiralError.self) { try ClusterQuery(nots) }
+        let fine = String(repeating: "(", count: 31) + "attribute:a == b" + String(repeating: ")", count: 31)
+        #expect(try ClusterQuery(fine).description == fine)
+        let long = Array(repeating: "attribute:a == b", count: 200).joined(separator: " or ")
+        #expect(long.utf8.count > ClusterQuery.maximumLength)
+        #expect(throws: AdmiralError.self) { try ClusterQuery(long) }
+    }
 }

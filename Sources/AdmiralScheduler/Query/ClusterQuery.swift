@@ -96,6 +96,9 @@ public struct ClusterQuery: Sendable, CustomStringConvertible {
         var argument: Argument
     }
 
+    /// The longest expression accepted, ECS's limit for a placement constraint's.
+    public static let maximumLength = 2000
+
     /// The expression as written.
     public let source: String
     let root: Node
@@ -103,6 +106,11 @@ public struct ClusterQuery: Sendable, CustomStringConvertible {
     /// Parses an expression; a malformed one throws `InvalidParameterException` with a
     /// message that names the position and the token at fault.
     public init(_ source: String) throws {
+        guard source.utf8.count <= Self.maximumLength else {
+            throw AdmiralError.invalidParameter(
+                "A cluster query expression can be at most \(Self.maximumLength) characters (bytes of UTF-8); "
+                    + "this one has \(source.utf8.count).")
+        }
         self.source = source
         var parser = try ClusterQueryParser(source)
         self.root = try parser.parse()

@@ -7,6 +7,12 @@ struct ClusterQueryParser {
     private let source: String
     private let tokens: [ClusterQueryToken]
     private var index = 0
+    /// How deep in parentheses and `not`s the parser is.
+    private var depth = 0
+
+    /// The deepest nesting of parentheses and `not` accepted: the parser and the
+    /// evaluator recurse once per level, so a client's expression must not choose how deep.
+    static let maximumDepth = 32
 
     init(_ source: String) throws {
         self.source = source
@@ -57,6 +63,12 @@ struct ClusterQueryParser {
     }
 
     private mutating func parseUnary() throws -> ClusterQuery.Node {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maximumDepth else {
+            throw AdmiralError.invalidParameter(
+                "The expression nests parentheses and 'not' more than \(Self.maximumDepth) deep; write it flatter.")
+        }
         if current.kind == .not || isWord("not") {
             _ = advance()
             return .not(try parseUnary())

@@ -26,26 +26,28 @@ final class ReservedPort: Sendable {
         // bound or listening there does.
         var one: Int32 = 1
         _ = setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
+        // A sockaddr_in written out byte by byte (family in host order, port and address in
+        // network order): its C fields are declared by more than one imported module.
+        var address = [UInt8](repeating: 0, count: 16)
+        address[0] = UInt8(truncatingIfNeeded: AF_INET)
+        address[1] = UInt8(truncatingIfNeeded: AF_INET >> 8)
+        address[2] = UInt8(port >> 8 & 0xFF)
+        address[3] = UInt8(port & 0xFF)
+        address[4...7] = [127, 0, 0, 1]
+        let bound = address.withUnsafeBytes {
+            bind(descriptor, $0.baseAddress?.assumingMemoryBound(to: sockaddr.self), 16)
         }
-        var actual = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &actual) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        var actual = [UInt8](repeating: 0, count: 16)
+        var length = socklen_t(16)
+        let named = actual.withUnsafeMutableBytes {
+            getsockname(descriptor, $0.baseAddress?.assumingMemoryBound(to: sockaddr.self), &length)
         }
         guard bound == 0, named == 0 else {
             close(descriptor)
             return nil
         }
         self.descriptor = descriptor
-        self.port = Int(UInt16(bigEndian: actual.sin_port))
+        self.port = Int(actual[2]) << 8 | Int(actual[3])
     }
 
     deinit { close(descriptor) }
