@@ -77,6 +77,30 @@ def test_capacity_providers_place_tasks_on_their_groups_instances(make_server):
     assert updated["capacityProviders"] == [f"{cluster}-cp"]
     assert updated["defaultCapacityProviderStrategy"] == [
         {"capacityProvider": f"{cluster}-cp", "weight": 1, "base": 0}]
+    # An Auto Scaling group provider belongs to one cluster: another cannot take it, and a
+    # CreateCluster that names it (or a provider that does not exist) creates nothing.
+    ecs.create_cluster(clusterName=f"{cluster}-other")
+    code, message = error_code(ecs.put_cluster_capacity_providers, cluster=f"{cluster}-other",
+                               capacityProviders=[f"{cluster}-cp"], defaultCapacityProviderStrategy=[])
+    assert code == "InvalidParameterException" and f"already associated with cluster '{cluster}'" in message
+    for providers in ([f"{cluster}-cp"], ["nope"]):
+        assert error_code(ecs.create_cluster, clusterName=f"{cluster}-new", capacityProviders=providers)[0] == \
+            "InvalidParameterException"
+        assert ecs.describe_clusters(clusters=[f"{cluster}-new"])["failures"][0]["reason"] == "MISSING"
+    # CreateCluster with a free provider checks its strategy and puts its managed scaling.
+    free = ecs.create_capacity_provider(name=f"{cluster}-free", autoScalingGroupProvider={
+        "autoScalingGroupArn": unprotected, "managedScaling": {"status": "ENABLED", "targetCapacity": 90},
+        "managedTerminationProtection": "DISABLED"})["capacityProvider"]["name"]
+    assert error_code(ecs.create_cluster, clusterName=f"{cluster}-new", capacityProviders=[free],
+                      defaultCapacityProviderStrategy=[{"capacityProvider": "else", "weight": 1}])[0] == \
+        "InvalidParameterException"
+    created = ecs.create_cluster(clusterName=f"{cluster}-new", capacityProviders=[free],
+                                 defaultCapacityProviderStrategy=[{"capacityProvider": free, "weight": 1}])["cluster"]
+    assert created["capacityProviders"] == [free]
+    assert [p["PolicyName"] for p in asg.describe_policies(AutoScalingGroupName=f"{cluster}-open")["ScalingPolicies"]] \
+        == [f"ECSManagedAutoScalingPolicy-{free}"]
+    ecs.put_cluster_capacity_providers(cluster=f"{cluster}-new", capacityProviders=[], defaultCapacityProviderStrategy=[])
+    ecs.delete_capacity_provider(capacityProvider=free)
 
     # The group's instances join as the provider's; an instance outside it does not.
     asg.set_desired_capacity(AutoScalingGroupName=f"{cluster}-asg", DesiredCapacity=2)

@@ -63,6 +63,9 @@ struct ECSHandler: Sendable {
                     "PutClusterCapacityProviders": Self.operation(capacityProviders.putClusterCapacityProviders),
                 ],
                 uniquingKeysWith: { first, _ in first })
+            // A cluster created with capacity providers gets them checked and their managed
+            // scaling, as PutClusterCapacityProviders does.
+            operations["CreateCluster"] = Self.operation(capacityProviders.createCluster)
         }
     }
 

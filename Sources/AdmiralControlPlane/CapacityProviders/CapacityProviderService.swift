@@ -199,17 +199,7 @@ public struct CapacityProviderService: Sendable {
     ) async throws -> ECS.PutClusterCapacityProvidersResponse {
         let cluster = try NameRules.clusterName(request.cluster)
         let names = try request.capacityProviders.map(Self.name)
-        guard Set(names).count == names.count else {
-            throw AdmiralError.invalidParameter("The capacity providers of a cluster must be distinct.")
-        }
-        guard names.count <= Self.maximumPerCluster else {
-            throw AdmiralError(
-                .limitExceeded, "A cluster can have at most \(Self.maximumPerCluster) capacity providers.")
-        }
-        let all = try await store.capacityProviders()
-        for name in names where !all.contains(where: { $0.name == name && $0.isActive }) {
-            throw AdmiralError.invalidParameter("The specified capacity provider '\(name)' does not exist.")
-        }
+        let all = try await checkAssociation(names, cluster: cluster)
         let strategy = try CapacityProviderStrategy.validate(request.defaultCapacityProviderStrategy, among: names)
         let previous = try await store.cluster(named: cluster)?.cluster.capacityProviders ?? []
         let updated = try await store.updateCluster(named: cluster) { record, _ in
@@ -230,6 +220,60 @@ public struct CapacityProviderService: Sendable {
         return ECS.PutClusterCapacityProvidersResponse(
             cluster: ClusterService(store: store).render(
                 updated, counts: counts, tags: [], include: [], context: context))
+    }
+
+    /// CreateCluster with capacity providers and a default strategy: checked as
+    /// PutClusterCapacityProviders checks them before anything is stored, and the
+    /// providers' managed scaling put on their groups once the cluster exists.
+    public func createCluster(_ request: ECS.CreateClusterRequest, context: RequestContext) async throws
+        -> ECS.CreateClusterResponse
+    {
+        let clusters = ClusterService(store: store)
+        let names = try (request.capacityProviders ?? []).map(Self.name)
+        let given = request.defaultCapacityProviderStrategy ?? []
+        guard !names.isEmpty || !given.isEmpty else { return try await clusters.createCluster(request, context: context) }
+        let cluster = request.clusterName.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+        let all = try await checkAssociation(names, cluster: cluster)
+        var checked = request
+        checked.capacityProviders = names
+        checked.defaultCapacityProviderStrategy = try CapacityProviderStrategy.validate(given, among: names)
+        let response = try await clusters.createCluster(checked, context: context)
+        for record in all where record.isActive && names.contains(record.name) {
+            try await applyManagedScaling(record, cluster: cluster, context: context)
+        }
+        return response
+    }
+
+    /// Checks the capacity providers a cluster is to have: distinct, at most
+    /// `maximumPerCluster`, existing, and (as Auto Scaling group providers) associated with
+    /// no other cluster. Returns every provider.
+    func checkAssociation(_ names: [String], cluster: String) async throws -> [CapacityProviderRecord] {
+        guard Set(names).count == names.count else {
+            throw AdmiralError.invalidParameter("The capacity providers of a cluster must be distinct.")
+        }
+        guard names.count <= Self.maximumPerCluster else {
+            throw AdmiralError(
+                .limitExceeded, "A cluster can have at most \(Self.maximumPerCluster) capacity providers.")
+        }
+        let all = try await store.capacityProviders()
+        for name in names where !all.contains(where: { $0.name == name && $0.isActive }) {
+            throw AdmiralError.invalidParameter("The specified capacity provider '\(name)' does not exist.")
+        }
+        guard !names.isEmpty else { return all }
+        var after: String?
+        while true {
+            let page = try await store.listActiveClusters(after: after, limit: 1000)
+            for other in page where other.name != cluster {
+                if let shared = names.first(where: { (other.cluster.capacityProviders ?? []).contains($0) }) {
+                    throw AdmiralError.invalidParameter(
+                        "The capacity provider '\(shared)' is already associated with cluster '\(other.name)'. An "
+                            + "Auto Scaling group capacity provider can be associated with one cluster only; remove it "
+                            + "from '\(other.name)' with PutClusterCapacityProviders first.")
+                }
+            }
+            guard page.count == 1000 else { return all }
+            after = page.last?.name
+        }
     }
 
     // MARK: Rules
