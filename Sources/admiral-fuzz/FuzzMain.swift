@@ -1,33 +1,45 @@
-import Foundation
 import AdmiralFuzzTargets
+import Foundation
 
 #if FUZZING
-    // Built by tools/libfuzzer/run.sh with `-sanitize=fuzzer`: libFuzzer's main calls this
-    // with each input, for the target named by ADMIRAL_FUZZ_TARGET.
-    let target: @Sendable ([UInt8]) -> Void = {
-        let name = getenv("ADMIRAL_FUZZ_TARGET").map { String(cString: $0) } ?? ""
-        guard let target = FuzzTargets.all[name] else {
-            let names = FuzzTargets.all.keys.sorted().joined(separator: ", ")
-            fputs("ADMIRAL_FUZZ_TARGET must name a target: \(names)\n", stderr)
-            exit(2)
-        }
-        return target
-    }()
+    /// libFuzzer's driver (compiler-rt, linked by `-sanitize=fuzzer`): it runs the fuzzing
+    /// loop over `callback` with libFuzzer's command line.
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func runFuzzerDriver(
+        _ argc: UnsafeMutablePointer<Int32>,
+        _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+    ) -> Int32
 
-    @_cdecl("LLVMFuzzerTestOneInput")
-    public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-        target(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
-        return 0
-    }
-#else
-    /// Without libFuzzer: `admiral-fuzz TARGET FILE...` runs each file through a target,
-    /// to reproduce a finding under the debugger.
-    @main
-    struct FuzzReplay {
-        static func main() throws {
+    /// The target named by ADMIRAL_FUZZ_TARGET.
+    nonisolated(unsafe) var fuzzTarget: ([UInt8]) -> Void = { _ in }
+#endif
+
+/// Built by tools/libfuzzer/run.sh (`-sanitize=fuzzer -DFUZZING`): libFuzzer's loop over
+/// the target named by ADMIRAL_FUZZ_TARGET, with libFuzzer's options. A plain build:
+/// `admiral-fuzz TARGET FILE...` runs each file through a target, to reproduce a finding
+/// under the debugger.
+@main
+struct FuzzMain {
+    static func main() throws {
+        let names = FuzzTargets.all.keys.sorted().joined(separator: ", ")
+        #if FUZZING
+            let name = ProcessInfo.processInfo.environment["ADMIRAL_FUZZ_TARGET"] ?? ""
+            guard let target = FuzzTargets.all[name] else {
+                FileHandle.standardError.write(Data("ADMIRAL_FUZZ_TARGET must name a target: \(names)\n".utf8))
+                exit(2)
+            }
+            fuzzTarget = target
+            var argc = CommandLine.argc
+            var argv = CommandLine.unsafeArgv
+            exit(
+                runFuzzerDriver(&argc, &argv) { data, size in
+                    fuzzTarget(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+                    return 0
+                })
+        #else
             let arguments = CommandLine.arguments.dropFirst()
             guard let name = arguments.first, let target = FuzzTargets.all[name] else {
-                let names = FuzzTargets.all.keys.sorted().joined(separator: ", ")
                 print("usage: admiral-fuzz TARGET FILE...   (targets: \(names))")
                 exit(2)
             }
@@ -39,6 +51,6 @@ import AdmiralFuzzTargets
                 target(Array(data))
                 print("\(path): ok")
             }
-        }
+        #endif
     }
-#endif
+}

@@ -33,6 +33,13 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "With --runtime simulated: how many simulated instances to run in this process.")
     var count: Int = 1
 
+    @Flag(
+        name: .customLong("simulated-http"),
+        help: ArgumentHelp(
+            "With --runtime simulated: running tasks answer HTTP 200 on their TCP host ports (free ports for "
+                + "dynamic ones), so load balancers and their health checks reach them."))
+    var simulatedHTTP = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -47,6 +54,9 @@ struct AgentCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard count >= 1 else { throw ValidationError("--count must be at least 1.") }
+        if simulatedHTTP, agent.runtime != "simulated" {
+            throw ValidationError("--simulated-http goes with --runtime simulated.")
+        }
         if let metricsInterval, metricsInterval < 1 {
             throw ValidationError("--metrics-interval must be at least 1 second.")
         }
@@ -80,7 +90,8 @@ struct AgentCommand: AsyncParsableCommand {
             let runtime: any ContainerRuntime =
                 configuration.runtime == .simulated
                 ? SimulatedRuntime(
-                    cpus: max(1, (configuration.cpu ?? 4096) / 1024), memoryMiB: configuration.memory ?? 8192)
+                    cpus: max(1, (configuration.cpu ?? 4096) / 1024), memoryMiB: configuration.memory ?? 8192,
+                    serveHTTP: simulatedHTTP)
                 : try DockerRuntime(host: configuration.dockerHost, logger: logger)
             agents.append((configuration, runtime))
         }

@@ -11,6 +11,17 @@ every recovery:
   service's desired count is the last one acknowledged (or the one in flight at the kill,
   which the server may or may not have committed).
 
+Meanwhile a service behind a load balancer (`web`, three tasks whose simulated containers
+answer HTTP: `admiral agent --simulated-http`) is redeployed every few seconds, and a
+client sends it a request every 20 ms through the load balancer's listener. The load
+balancer runs in the server process, so it is down from each kill until it answers again
+after the restart: that window is admitted and measured. When the agents were killed too,
+their hosts' containers are gone (a host that died), and requests the load balancer still
+sends to the dead targets fail until health checks take them out, as on AWS: the window
+then extends by the target group's unhealthy threshold × interval + timeout (12 s here).
+Any failed request outside those windows — during the rolling deployments, say — is a
+problem.
+
     tools/chaos/kill-loop.py --binary .build/debug/admiral --kills 50 [--seed 7] [--json out.json]
 
 Traffic goes to 127.0.0.1 only. The load is bounded: a handful of client threads, each
@@ -27,6 +38,8 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 
 from botocore.exceptions import ClientError
 
@@ -34,6 +47,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from admiral_bench import Agent, Server, free_port  # noqa: E402 - the benchmarks' server and agent processes
 
 CLUSTER = "chaos"
+# The target group's health checks: a dead target is out of rotation within
+# UnhealthyThresholdCount × interval + timeout.
+HEALTH_INTERVAL, HEALTH_TIMEOUT, UNHEALTHY_THRESHOLD = 5, 2, 2
+DEAD_TARGET_GRACE = UNHEALTHY_THRESHOLD * HEALTH_INTERVAL + HEALTH_TIMEOUT
 SERVICES = ("svc-a", "svc-b", "svc-c")
 INSTANCES = 6
 
@@ -129,6 +146,105 @@ def worker(kind, server, ledger, up, stop, rng):
             time.sleep(0.05)
 
 
+class Traffic:
+    """Requests through the load balancer, one every 20 ms: (start, end, ok) of each."""
+
+    def __init__(self, url):
+        self.url, self.lock, self.requests, self.errors = url, threading.Lock(), [], {}
+
+    def run(self, stop):
+        while not stop.is_set():
+            started = time.time()
+            error = None
+            try:
+                with urllib.request.urlopen(self.url, timeout=5) as response:
+                    ok = response.status == 200 and response.read().startswith(b"simulated ")
+            except urllib.error.HTTPError as failure:
+                ok, error = False, f"HTTP {failure.code}"
+            except (urllib.error.URLError, OSError) as failure:
+                ok, error = False, str(failure)
+            with self.lock:
+                self.requests.append((started, time.time(), ok))
+                if error:
+                    self.errors[started] = error
+            time.sleep(0.02)
+
+    def recovered_after(self, moment, timeout=120):
+        """The end of the first successful request that started after `moment`."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            with self.lock:
+                successes = [ended for started, ended, ok in self.requests if started >= moment and ok]
+            if successes:
+                return min(successes)
+            time.sleep(0.05)
+        return None
+
+
+def deployer(server, stop, up, rng):
+    """Rolls the load-balanced service to a new deployment every 3 to 6 s."""
+    client = None
+    while not stop.is_set():
+        time.sleep(rng.uniform(3, 6))
+        if not up.is_set():
+            continue
+        try:
+            client = client or server.client()
+            client.update_service(cluster=CLUSTER, service="web", forceNewDeployment=True)
+        except Exception:  # noqa: BLE001 - a kill under the call; the next one tries again
+            client = None
+
+
+def load_balance(server, agents_count):
+    """A load balancer whose listener forwards to the `web` service's three tasks; its URL."""
+    elb, ecs = server.client("elbv2"), server.client()
+    group = elb.create_target_group(
+        Name="chaos-web", Protocol="HTTP", Port=80, VpcId="vpc-admiral", TargetType="instance",
+        HealthCheckPath="/", HealthCheckIntervalSeconds=HEALTH_INTERVAL, HealthCheckTimeoutSeconds=HEALTH_TIMEOUT,
+        HealthyThresholdCount=2, UnhealthyThresholdCount=UNHEALTHY_THRESHOLD)["TargetGroups"][0]["TargetGroupArn"]
+    elb.modify_target_group_attributes(TargetGroupArn=group, Attributes=[
+        {"Key": "deregistration_delay.timeout_seconds", "Value": "2"}])
+    port = free_port()
+    balancer = elb.create_load_balancer(Name="chaos-web", Subnets=["subnet-us-east-1a", "subnet-us-east-1b"])
+    balancer = balancer["LoadBalancers"][0]
+    elb.create_listener(LoadBalancerArn=balancer["LoadBalancerArn"], Protocol="HTTP", Port=port,
+                        DefaultActions=[{"Type": "forward", "TargetGroupArn": group}])
+    ecs.register_task_definition(family="chaos-web", containerDefinitions=[{
+        "name": "web", "image": "busybox", "memory": 32,
+        "portMappings": [{"containerPort": 80, "hostPort": 0}]}])
+    ecs.create_service(cluster=CLUSTER, serviceName="web", taskDefinition="chaos-web", desiredCount=3,
+                       healthCheckGracePeriodSeconds=10,
+                       deploymentConfiguration={"minimumHealthyPercent": 100, "maximumPercent": 200},
+                       loadBalancers=[{"targetGroupArn": group, "containerName": "web", "containerPort": 80}])
+    deadline = time.time() + 120
+    while sum(h["TargetHealth"]["State"] == "healthy"
+              for h in elb.describe_target_health(TargetGroupArn=group)["TargetHealthDescriptions"]) < 3:
+        if time.time() > deadline:
+            raise RuntimeError("the load-balanced service never became healthy")
+        time.sleep(0.5)
+    return f"http://{balancer['DNSName']}:{port}/"
+
+
+def failures_outside(requests, windows):
+    """The failed requests that overlap no admitted window."""
+    outside = []
+    for started, ended, ok in requests:
+        if ok:
+            continue
+        if not any(started <= end and ended >= begin for begin, end in windows):
+            outside.append((started, ended))
+    return outside
+
+
+def nearest(moment, windows, kinds):
+    """The kill closest to `moment`, in words."""
+    if not windows:
+        return "no kill yet"
+    killed, recovered = min(windows, key=lambda window: abs(moment - window[0]))
+    return (f"{moment - killed:+.2f} s from the kill of the {kinds.get(killed, '?')}, whose admitted window "
+            f"ended {recovered - killed:.2f} s after it")
+
+
 def check(binary, data_dir):
     result = subprocess.run([binary, "check", "--data-dir", data_dir], capture_output=True, text=True, timeout=120)
     return result.returncode, result.stdout + result.stderr
@@ -190,7 +306,8 @@ def main():
     server = Server(os.path.abspath(args.binary), data_dir, port=free_port())
     start(server)
     agents = Agent(os.path.abspath(args.binary), server, CLUSTER, agent_dir,
-                   ["--runtime", "simulated", "--count", str(INSTANCES), "--cpu", "4096", "--memory", "8192"])
+                   ["--runtime", "simulated", "--simulated-http", "--count", str(INSTANCES), "--cpu", "4096",
+                    "--memory", "8192"])
     ecs = server.client()
     ecs.create_cluster(clusterName=CLUSTER)
     agents.start()
@@ -204,6 +321,8 @@ def main():
             {"name": "app", "image": "busybox", "memory": 32, "command": ["sleep", "3600"]}])
     for name in SERVICES:
         ecs.create_service(cluster=CLUSTER, serviceName=name, taskDefinition="chaos-svc", desiredCount=1)
+    traffic = Traffic(load_balance(server, INSTANCES))
+    windows, kinds, recoveries = [], {}, {}
 
     ledger = Ledger()
     up, stop = threading.Event(), threading.Event()
@@ -211,11 +330,14 @@ def main():
     threads = [threading.Thread(target=worker, args=(kind, server, ledger, up, stop, random.Random(rng.random())),
                                 daemon=True)
                for kind in ("register", "register", "clusters", "tasks", "tasks", "services")]
+    threads.append(threading.Thread(target=traffic.run, args=(stop,), daemon=True))
+    threads.append(threading.Thread(target=deployer, args=(server, stop, up, random.Random(rng.random())),
+                                    daemon=True))
     for thread in threads:
         thread.start()
 
     figures = {"kills": 0, "agent_kills": 0, "check_failures": 0, "missing_effects": 0, "restart_seconds": [],
-               "problems": []}
+               "problems": [], "lb_windows": []}
     started = time.time()
     try:
         for kill in range(1, args.kills + 1):
@@ -226,12 +348,21 @@ def main():
                 sigkill(agents.process)
                 figures["agent_kills"] += 1
             up.clear()
+            killed_at = time.time()
             sigkill(server.process)
             server.process.stdout.close()
             figures["kills"] += 1
             figures["restart_seconds"].append(start(server))
             if with_agents:
                 agents.start()
+            recovered = traffic.recovered_after(time.time())
+            if recovered is None:
+                figures["problems"].append(f"kill {kill}: the load balancer did not answer again within 120 s")
+                recovered = time.time()
+            windows.append((killed_at, recovered + (DEAD_TARGET_GRACE if with_agents else 0)))
+            kinds[killed_at] = "server and agents" if with_agents else "server"
+            recoveries[killed_at] = recovered
+            figures["lb_windows"].append(round(recovered - killed_at, 2))
             code, output = check(args.binary, data_dir)
             if code != 0:
                 figures["check_failures"] += 1
@@ -257,6 +388,23 @@ def main():
             figures["problems"].append(f"final admiral check exit {code}: {output.strip()[-2000:]}")
         agents.stop()
         server.stop()
+    with traffic.lock:
+        requests = list(traffic.requests)
+    outside = failures_outside(requests, windows)
+    figures["lb_requests"] = len(requests)
+    figures["lb_failed"] = sum(not ok for _, _, ok in requests)
+    figures["lb_failed_outside_windows"] = len(outside)
+    # After a host died: how long requests still failed once the load balancer answered again.
+    late = [started - recoveries[killed] for started, _, ok in requests if not ok
+            for killed, end in windows if kinds[killed] != "server" and recoveries[killed] <= started <= end]
+    figures["lb_failed_after_host_death"] = len(late)
+    figures["lb_failing_after_host_death_max"] = round(max(late), 2) if late else 0
+    figures["problems"] += [
+        f"a request through the load balancer failed outside a kill window, {begin - started:.2f} s into the run "
+        f"({traffic.errors.get(begin, '?')}; {nearest(begin, windows, kinds)})" for begin, _ in outside[:20]]
+    lb_windows = sorted(figures.pop("lb_windows"))
+    figures["lb_window_p50"] = lb_windows[len(lb_windows) // 2] if lb_windows else None
+    figures["lb_window_max"] = lb_windows[-1] if lb_windows else None
     figures.update(seconds=round(time.time() - started, 1), calls=dict(ledger.calls), failed_calls=ledger.failed, failures=dict(ledger.failures),
                    revisions=len(ledger.revisions), tasks=len(ledger.tasks), clusters=len(ledger.clusters),
                    seed=args.seed)

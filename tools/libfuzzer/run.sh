@@ -29,8 +29,9 @@ if ((${#targets[@]} == 0)); then
 fi
 
 echo "== building admiral-fuzz with -sanitize=fuzzer,address (.build-fuzz)"
+# lld links it: gold fails on the libFuzzer and Swift runtime objects together.
 swift build -c release --product admiral-fuzz --scratch-path .build-fuzz \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING >/dev/null
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld >/dev/null
 binary="$(swift build -c release --scratch-path .build-fuzz --show-bin-path)/admiral-fuzz"
 
 mkdir -p .build-fuzz/findings .build-fuzz/logs
@@ -42,7 +43,7 @@ run_target() {
     [[ -n "$runs" ]] && limit=(-runs="$runs")
     echo "== $target"
     if ! ADMIRAL_FUZZ_TARGET="$target" "$binary" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 \
-        -max_len=65536 -print_final_stats=1 -artifact_prefix=".build-fuzz/findings/$target-" \
+        -max_len=4096 -print_final_stats=1 -artifact_prefix=".build-fuzz/findings/$target-" \
         ".build-fuzz/corpus/$target" "tools/libfuzzer/corpus/$target" >"$log" 2>&1; then
         echo "FINDING in $target: see $log and .build-fuzz/findings/" >&2
         grep -E "ERROR|SUMMARY|Test unit written" "$log" | head -5 >&2 || true
@@ -63,7 +64,7 @@ for target in "${targets[@]}"; do
 done
 if ((merge)); then
     for target in "${targets[@]}"; do
-        ADMIRAL_FUZZ_TARGET="$target" "$binary" -merge=1 -max_len=65536 \
+        ADMIRAL_FUZZ_TARGET="$target" "$binary" -merge=1 -max_len=4096 \
             "tools/libfuzzer/corpus/$target" ".build-fuzz/corpus/$target" >".build-fuzz/logs/$target-merge.log" 2>&1
     done
     echo "== merged new coverage into tools/libfuzzer/corpus"

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Synchronization
 
 /// A runtime without containers, for scale tests and unit tests: containers are
@@ -76,13 +77,20 @@ public final class SimulatedRuntime: ContainerRuntime {
         var nextContainer: UInt64 = 0
         var nextPort = 32768
         var calls: [String] = []
+        /// The HTTP listeners of each running container, with `serveHTTP`.
+        var listeners: [String: [any Channel]] = [:]
     }
 
     let host: RuntimeHost
     let state = Mutex(State())
 
     /// Creates a simulated host with the given size.
-    public init(cpus: Int = 4, memoryMiB: Int = 8192) {
+    /// Whether running containers answer HTTP on their TCP host ports (see
+    /// `SimulatedHTTPListener`); their dynamic host ports are then real free ports.
+    let serveHTTP: Bool
+
+    public init(cpus: Int = 4, memoryMiB: Int = 8192, serveHTTP: Bool = false) {
+        self.serveHTTP = serveHTTP
         self.host = RuntimeHost(
             cpus: cpus, memoryMiB: memoryMiB, architecture: "x86_64", version: "simulated", apiVersion: "1.41",
             loggingDrivers: DockerRuntime.loggingDrivers.filter { $0 != "awslogs" })
@@ -185,6 +193,9 @@ public final class SimulatedRuntime: ContainerRuntime {
     }
 
     public func start(_ id: String) async throws {
+        let listeners = try await httpListeners(for: id)
+        var closeListeners = true
+        defer { if closeListeners { for channel in listeners.values { channel.close(promise: nil) } } }
         let fired = try state.withLock { state -> [AsyncThrowingStream<String, any Error>.Continuation] in
             state.calls.append("start \(id)")
             guard var container = state.containers[id] else { throw RuntimeError(.notFound, "No such container: \(id)") }
@@ -198,7 +209,9 @@ public final class SimulatedRuntime: ContainerRuntime {
             if container.spec.healthCheck != nil { container.state.health = .starting }
             container.state.ports = container.spec.ports.map { port in
                 let hostPort: Int
-                if let fixed = port.hostPort {
+                if let listener = listeners[port.containerPort], let bound = listener.localAddress?.port {
+                    hostPort = bound
+                } else if let fixed = port.hostPort {
                     hostPort = fixed
                 } else {
                     hostPort = state.nextPort
@@ -209,9 +222,37 @@ public final class SimulatedRuntime: ContainerRuntime {
                     transport: port.transport, hostIP: container.spec.hostPortAddress)
             }
             state.containers[id] = container
+            if !listeners.isEmpty { state.listeners[id] = Array(listeners.values) }
             return Self.subscribers(of: container.state.labels, in: state)
         }
+        closeListeners = false
         for continuation in fired { continuation.yield(id) }
+    }
+
+    /// With `serveHTTP`, an HTTP listener for each TCP port of a container about to start,
+    /// by container port: on its fixed host port, or on a free one.
+    func httpListeners(for id: String) async throws -> [Int: any Channel] {
+        guard serveHTTP else { return [:] }
+        let spec = state.withLock { $0.containers[id]?.state.state == .created ? $0.containers[id]?.spec : nil }
+        guard let spec else { return [:] }
+        var listeners: [Int: any Channel] = [:]
+        do {
+            for port in spec.ports where port.transport == "tcp" && spec.networkMode != "host" {
+                let host = spec.hostPortAddress == "0.0.0.0" ? "127.0.0.1" : spec.hostPortAddress
+                listeners[port.containerPort] = try await SimulatedHTTPListener.bind(
+                    host: host, port: port.hostPort ?? 0, body: "simulated \(id)\n")
+            }
+        } catch {
+            for channel in listeners.values { channel.close(promise: nil) }
+            throw RuntimeError(.start, "failed to start container \(id): its port cannot be bound (\(error))")
+        }
+        return listeners
+    }
+
+    /// Closes a container's HTTP listeners, once it no longer runs.
+    func closeListeners(of id: String) {
+        let channels = state.withLock { $0.listeners.removeValue(forKey: id) } ?? []
+        for channel in channels { channel.close(promise: nil) }
     }
 
     public func stop(_ id: String, timeout: Duration) async throws {
@@ -245,6 +286,7 @@ public final class SimulatedRuntime: ContainerRuntime {
     }
 
     public func remove(_ id: String) async throws {
+        closeListeners(of: id)
         _ = state.withLock { state in
             state.calls.append("remove \(id)")
             return state.containers.removeValue(forKey: id)
@@ -272,6 +314,7 @@ public final class SimulatedRuntime: ContainerRuntime {
             state.containers[id] = container
             return Self.subscribers(of: container.state.labels, in: state)
         }
+        if state.withLock({ $0.containers[id]?.state.state == .exited }) { closeListeners(of: id) }
         for continuation in fired { continuation.yield(id) }
     }
 
