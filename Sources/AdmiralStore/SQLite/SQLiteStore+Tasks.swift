@@ -9,19 +9,7 @@ extension SQLiteStore {
     ) async throws -> PlacementOutcome {
         try await timedWrite { db in
             try self.requireActiveCluster(db, cluster)
-            // A cursor reads each row in place: the body is copied out only when the
-            // cache does not hold that row version.
-            var instances: [ContainerInstanceRecord] = []
-            let rows = try Row.fetchCursor(
-                db.cachedStatement(
-                    sql: """
-                        SELECT id, row_version, body FROM container_instances
-                        WHERE cluster = ? AND status != 'INACTIVE' ORDER BY id
-                        """),
-                arguments: [cluster])
-            while let row = try rows.next() {
-                instances.append(try self.instanceRecord(row, cluster: cluster))
-            }
+            let instances = try self.fetchPlaceableInstances(db, cluster: cluster)
             let outcome = try place(instances)
             var touched: [String: ContainerInstanceRecord] = [:]
             for task in outcome.tasks {
@@ -71,20 +59,8 @@ extension SQLiteStore {
         try await timedWrite { db in
             let waiting = try self.fetchProvisioningTasks(db, cluster: cluster).filter { $0.desiredStatus == .running }
             guard !waiting.isEmpty else { return [] }
-            var instances: [String: ContainerInstanceRecord] = [:]
-            var ordered: [ContainerInstanceRecord] = []
-            let rows = try Row.fetchCursor(
-                db.cachedStatement(
-                    sql: """
-                        SELECT id, row_version, body FROM container_instances
-                        WHERE cluster = ? AND status != 'INACTIVE' ORDER BY id
-                        """),
-                arguments: [cluster])
-            while let row = try rows.next() {
-                let instance = try self.instanceRecord(row, cluster: cluster)
-                ordered.append(instance)
-                instances[instance.id] = instance
-            }
+            let ordered = try self.fetchPlaceableInstances(db, cluster: cluster)
+            var instances = Dictionary(ordered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             let waitingIds = Set(waiting.map(\.id))
             var placed: [TaskRecord] = []
             for var task in try place(ordered, waiting) {
@@ -105,6 +81,24 @@ extension SQLiteStore {
             }
             return placed
         }
+    }
+
+    /// The cluster's container instances that are not INACTIVE, by id. A cursor reads each
+    /// row in place: the body is copied out only when the cache does not hold that row
+    /// version.
+    func fetchPlaceableInstances(_ db: Database, cluster: String) throws -> [ContainerInstanceRecord] {
+        var instances: [ContainerInstanceRecord] = []
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: """
+                    SELECT id, row_version, body FROM container_instances
+                    WHERE cluster = ? AND status != 'INACTIVE' ORDER BY id
+                    """),
+            arguments: [cluster])
+        while let row = try rows.next() {
+            instances.append(try self.instanceRecord(row, cluster: cluster))
+        }
+        return instances
     }
 
     func fetchProvisioningTasks(_ db: Database, cluster: String) throws -> [TaskRecord] {
