@@ -165,4 +165,15 @@ struct LogBatchRulesTests {
         #expect(throws: AdmiralError.self) { try LogNames.checkStreamName("a:b") }
         #expect(LogNames.groupName(fromIdentifier: "arn:aws:logs:us-east-1:0:log-group:/ecs/web:*") == "/ecs/web")
     }
+
+    @Test("terms holding NUL and other odd characters are searched by bytes, never trapping")
+    func oddTerms() throws {
+        // Found by fuzzing: Foundation's contains trapped on this message with a NUL term,
+        // and FilterLogEvents runs client patterns over stored messages.
+        let message = "\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}, s0tatue>=100]"
+        let pattern = try LogFilterPattern("\"\u{0}\u{0}\u{0}\u{0}\u{0}\"")
+        #expect(pattern.matches(message))
+        #expect(!pattern.matches("10.0/\u{FFFD}\u{FFFD}[ip, u\u{FFFD}s\u{FFFD}\u{0}"))
+        #expect(try LogFilterPattern("{ $.a = \"x*\u{0}*y\" }").matches(#"{"a": "x\u0000 y"}"#))
+    }
 }

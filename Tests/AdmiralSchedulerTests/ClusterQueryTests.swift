@@ -152,4 +152,19 @@ struct ClusterQueryTests {
         #expect(long.utf8.count > ClusterQuery.maximumLength)
         #expect(throws: AdmiralError.self) { try ClusterQuery(long) }
     }
+
+    @Test("=~ patterns that a backtracking matcher takes exponential time on are refused; the rest match whole")
+    func linearPatterns() throws {
+        for pattern in ["(a+)+", "(a|ab)*", "((x)*)+y", "(t2|t3)+"] {
+            #expect(throws: AdmiralError.self) { try ClusterQuery("attribute:a =~ '\(pattern)'") }
+        }
+        for pattern in ["t2.*", "(t2|t3)\\..*", "m5[a-z]*\\.x?large", "[(]+x", "a{2,3}(b)?"] {
+            _ = try ClusterQuery("attribute:a =~ '\(pattern)'")
+        }
+        let query = try ClusterQuery("attribute:type =~ '(t2|t3)\\..*'")
+        let instance = InstanceSnapshot(id: "i", attributes: ["type": "t3.small"], remainingCPU: 1, remainingMemory: 1)
+        #expect(query.matches(instance))
+        let other = InstanceSnapshot(id: "j", attributes: ["type": "xt3.small"], remainingCPU: 1, remainingMemory: 1)
+        #expect(!query.matches(other))
+    }
 }

@@ -170,6 +170,12 @@ struct ClusterQueryParser {
         case .matches, .notMatches:
             let position = current.position
             let text = try parseValue()
+            guard Self.isLinear(text) else {
+                throw ClusterQuery.syntaxError(
+                    source, at: position,
+                    "a regular expression without a repeated group that itself repeats or has alternatives "
+                        + "(such as (a+)+ or (a|ab)*), which can take exponential time", found: text)
+            }
             do {
                 return .pattern(try NSRegularExpression(pattern: "^(?:" + text + ")$"))
             } catch {
@@ -178,6 +184,45 @@ struct ClusterQueryParser {
         default:
             return try parseTypedValue(subject)
         }
+    }
+
+    /// Whether a pattern avoids the shapes that make a backtracking matcher (ICU's) take
+    /// exponential time on an attribute value: a quantifier on a group that holds a
+    /// quantifier or an alternation. Escapes and character classes are skipped over.
+    static func isLinear(_ pattern: String) -> Bool {
+        var groups: [Bool] = []  // per open group: whether it holds a quantifier or `|`
+        var closedRisky = false  // the atom just before is a group that holds one
+        var inClass = false
+        var escaped = false
+        for character in pattern {
+            if escaped {
+                escaped = false
+                closedRisky = false
+                continue
+            }
+            switch character {
+            case "\\": escaped = true
+            case "[" where !inClass: inClass = true
+            case "]" where inClass: inClass = false
+            case _ where inClass: continue
+            case "(":
+                groups.append(false)
+                closedRisky = false
+                continue
+            case ")":
+                closedRisky = groups.popLast() ?? false
+                if closedRisky, !groups.isEmpty { groups[groups.count - 1] = true }
+                continue
+            case "*", "+", "?", "{":
+                if closedRisky { return false }
+                if !groups.isEmpty { groups[groups.count - 1] = true }
+            case "|":
+                if !groups.isEmpty { groups[groups.count - 1] = true }
+            default: break
+            }
+            closedRisky = false
+        }
+        return true
     }
 
     private mutating func parseTypedValue(_ subject: ClusterQuery.Subject) throws -> ClusterQuery.Argument {

@@ -25,9 +25,9 @@ extension LogFilterPattern {
         case .all:
             return LogPatternMatch()
         case .terms(let required, let optional, let excluded):
-            for term in required where !message.contains(term) { return nil }
-            if !optional.isEmpty, !optional.contains(where: { message.contains($0) }) { return nil }
-            for term in excluded where message.contains(term) { return nil }
+            for term in required where !Self.occurs(term, in: message) { return nil }
+            if !optional.isEmpty, !optional.contains(where: { Self.occurs($0, in: message) }) { return nil }
+            for term in excluded where Self.occurs(term, in: message) { return nil }
             return LogPatternMatch()
         case .json(let condition):
             guard message.first(where: { !$0.isWhitespace }) == "{",
@@ -107,6 +107,13 @@ extension LogFilterPattern {
         }
     }
 
+    /// Whether `term` occurs in `message`, comparing UTF-8 bytes as CloudWatch Logs does
+    /// (case-sensitive). Not Foundation's `contains`, which traps on some messages when
+    /// the term holds a NUL (found by fuzzing: one FilterLogEvents call stopped the server).
+    static func occurs(_ term: String, in message: String) -> Bool {
+        term.isEmpty || message.utf8.firstRange(of: term.utf8) != nil
+    }
+
     /// `*` matches any run of characters; everything else matches itself.
     static func wildcard(_ pattern: String, matches text: String) -> Bool {
         guard pattern.contains("*") else { return pattern == text }
@@ -119,7 +126,7 @@ extension LogFilterPattern {
             } else if index == parts.count - 1 {
                 return part.isEmpty || rest.hasSuffix(part)
             } else if !part.isEmpty {
-                guard let range = rest.range(of: part) else { return false }
+                guard let range = rest.utf8.firstRange(of: part.utf8) else { return false }
                 rest = rest[range.upperBound...]
             }
         }
