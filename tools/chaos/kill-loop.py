@@ -343,12 +343,13 @@ def main():
         for kill in range(1, args.kills + 1):
             time.sleep(rng.uniform(0.5, 4.0))
             with_agents = rng.random() < args.agent_kill_share
+            # The window opens at the first kill: the agents' hosts die first.
+            killed_at = time.time()
             if with_agents:
                 time.sleep(rng.uniform(0, 0.3))
                 sigkill(agents.process)
                 figures["agent_kills"] += 1
             up.clear()
-            killed_at = time.time()
             sigkill(server.process)
             server.process.stdout.close()
             figures["kills"] += 1
