@@ -151,10 +151,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Layer 3: the web console, served by the API's port under /console/.
+        .target(
+            name: "AdmiralConsole",
+            dependencies: [
+                "AdmiralControlPlane",
+                "AdmiralModel",
+                "AdmiralStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Layer 3: the Hummingbird application.
         .target(
             name: "AdmiralAPI",
             dependencies: [
+                "AdmiralConsole",
                 "AdmiralModel",
                 "AdmiralLoadBalancer",
                 "AWSWire",
@@ -252,6 +267,17 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AdmiralConsoleTests",
+            dependencies: [
+                "AdmiralConsole", "AdmiralControlPlane", "AdmiralModel", "AdmiralStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,3 +1,4 @@
+import AdmiralConsole
 import AdmiralControlPlane
 import AdmiralStore
 import Hummingbird
@@ -40,7 +41,12 @@ public func buildServer(
         autoScaling: ApplicationAutoScalingHandler(service: controlPlane.autoScaling), logger: logger,
         logs: LogsHandler(service: controlPlane.logs), instanceCredentials: controlPlane.instanceCredentials,
         ec2AutoScaling: EC2AutoScalingHandler(service: controlPlane.ec2AutoScaling),
-        ec2: EC2Handler(service: controlPlane.ec2))
+        ec2: EC2Handler(service: controlPlane.ec2),
+        console: Console(
+            controlPlane: controlPlane,
+            users: configuration.principals.map {
+                ConsoleUser(name: $0.name, accessKeyId: $0.accessKeyId, secretAccessKey: $0.secretAccessKey)
+            }))
     return Application(
         responder: endpoint,
         server: .http1(

@@ -251,7 +251,10 @@ struct ServerOptions: ParsableArguments {
 
     /// The lines a user pastes into a shell to use the `aws` CLI against the server.
     func exportLines(port: Int, principal: Principal?) -> String {
-        var lines = ["# Admiral is listening on http://\(host):\(port)"]
+        var lines = [
+            "# Admiral is listening on http://\(host):\(port)",
+            "# Its web console: http://\(host):\(port)/console/ (sign in with a key pair of its principals)",
+        ]
         if let principal {
             lines.append("export AWS_ACCESS_KEY_ID=\(principal.accessKeyId)")
             lines.append("export AWS_SECRET_ACCESS_KEY=\(principal.secretAccessKey)")

@@ -1,4 +1,5 @@
 import AWSWire
+import AdmiralConsole
 import AdmiralControlPlane
 import AdmiralModel
 import AdmiralStore
@@ -27,6 +28,8 @@ public struct AWSEndpoint: HTTPResponder {
     /// EC2 (its own protocol); nil in endpoints built without it.
     let ec2: EC2Handler?
     let logger: Logger
+    /// The web console under `/console/`; nil in endpoints built without it.
+    let console: Console?
     /// The credentials of the server's EC2 instances, accepted for the agent's calls.
     let instanceCredentials: InstanceCredentials?
     /// Every operation some handler serves, the only ones named in request metrics.
@@ -46,8 +49,9 @@ public struct AWSEndpoint: HTTPResponder {
         configuration: APIConfiguration, ecs: ECSHandler, agent: AgentHandler, elbv2: ELBv2Handler,
         cloudWatch: CloudWatchHandler, autoScaling: ApplicationAutoScalingHandler, logger: Logger,
         logs: LogsHandler, instanceCredentials: InstanceCredentials? = nil,
-        ec2AutoScaling: EC2AutoScalingHandler? = nil, ec2: EC2Handler? = nil
+        ec2AutoScaling: EC2AutoScalingHandler? = nil, ec2: EC2Handler? = nil, console: Console? = nil
     ) {
+        self.console = console
         self.ec2 = ec2
         self.ec2AutoScaling = ec2AutoScaling
         self.configuration = configuration
@@ -86,6 +90,9 @@ public struct AWSEndpoint: HTTPResponder {
         let path = request.uri.path
         if path == "/health" && (request.method == .get || request.method == .head) {
             return Self.response(status: .ok, contentType: "text/plain", body: Array("ok\n".utf8), requestId: requestId)
+        }
+        if let console, Console.handles(path: path) {
+            return await console.respond(to: request)
         }
         let start = ContinuousClock.now
         var labels = RequestLabels()
