@@ -42,10 +42,12 @@ run_target() {
     local limit=(-max_total_time="$time_limit")
     [[ -n "$runs" ]] && limit=(-runs="$runs")
     echo "== $target"
-    # -detect_leaks=0: LeakSanitizer cannot see pointers that Swift keeps in multi-payload
-    # enums (the case tag rides in the pointer's spare bits) nor ICU's caches, and reported
-    # such reachable memory as leaked; memory growth is the soak's to measure.
-    if ! ADMIRAL_FUZZ_TARGET="$target" "$binary" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -detect_leaks=0 \
+    # Leaks are not checked, per input nor at exit: LeakSanitizer cannot see pointers that
+    # Swift keeps in multi-payload enums (the case tag rides in the pointer's spare bits)
+    # nor ICU's caches, and reported such reachable memory as leaked; memory growth is the
+    # soak's to measure.
+    if ! ASAN_OPTIONS=detect_leaks=0 ADMIRAL_FUZZ_TARGET="$target" "$binary" "${limit[@]}" -timeout=10 \
+        -rss_limit_mb=2048 -detect_leaks=0 \
         -max_len=4096 -print_final_stats=1 -artifact_prefix=".build-fuzz/findings/$target-" \
         ".build-fuzz/corpus/$target" "tools/libfuzzer/corpus/$target" >"$log" 2>&1; then
         echo "FINDING in $target: see $log and .build-fuzz/findings/" >&2
@@ -67,7 +69,7 @@ for target in "${targets[@]}"; do
 done
 if ((merge)); then
     for target in "${targets[@]}"; do
-        ADMIRAL_FUZZ_TARGET="$target" "$binary" -merge=1 -max_len=4096 \
+        ASAN_OPTIONS=detect_leaks=0 ADMIRAL_FUZZ_TARGET="$target" "$binary" -merge=1 -max_len=4096 \
             "tools/libfuzzer/corpus/$target" ".build-fuzz/corpus/$target" >".build-fuzz/logs/$target-merge.log" 2>&1
     done
     echo "== merged new coverage into tools/libfuzzer/corpus"
