@@ -70,6 +70,7 @@ done
 if ((merge)); then
     for target in "${targets[@]}"; do
         ASAN_OPTIONS=detect_leaks=0 ADMIRAL_FUZZ_TARGET="$target" "$binary" -merge=1 -max_len=4096 \
+            -artifact_prefix=".build-fuzz/findings/$target-" \
             "tools/libfuzzer/corpus/$target" ".build-fuzz/corpus/$target" >".build-fuzz/logs/$target-merge.log" 2>&1
     done
     echo "== merged new coverage into tools/libfuzzer/corpus"
