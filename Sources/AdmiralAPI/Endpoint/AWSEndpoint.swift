@@ -305,8 +305,24 @@ public struct AWSEndpoint: HTTPResponder {
 
     /// Whether a form body names EC2's API version.
     static func isEC2Form(_ body: ByteBuffer) -> Bool {
+        // memchr and memcmp over the bytes in place: a generic search through
+        // ByteBufferView took 7 s on a 9 MiB body in a debug build, before the signature
+        // was even checked.
         let marker = Array("Version=\(EC2.version)".utf8)
-        return body.readableBytesView.firstRange(of: marker) != nil
+        return body.withUnsafeReadableBytes { raw in
+            guard let base = raw.baseAddress, raw.count >= marker.count else { return false }
+            return marker.withUnsafeBytes { wanted in
+                guard let wantedBase = wanted.baseAddress else { return false }
+                var offset = 0
+                while offset + marker.count <= raw.count {
+                    guard let hit = memchr(base + offset, Int32(marker[0]), raw.count - offset - marker.count + 1)
+                    else { return false }
+                    if memcmp(hit, wantedBase, marker.count) == 0 { return true }
+                    offset = base.distance(to: UnsafeRawPointer(hit)) + 1
+                }
+                return false
+            }
+        }
     }
 
     /// Checks the request's signature over its body as received, then inflates the body.
