@@ -155,6 +155,7 @@ let package = Package(
         .target(
             name: "AdmiralConsole",
             dependencies: [
+                "AWSWire",
                 "AdmiralControlPlane",
                 "AdmiralModel",
                 "AdmiralStore",

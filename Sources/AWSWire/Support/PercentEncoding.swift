@@ -1,6 +1,6 @@
 /// Percent-encoding as SigV4 and `application/x-www-form-urlencoded` use it, working on
 /// bytes so that no UTF-8 is lost or re-normalised on the way.
-enum PercentEncoding {
+public enum PercentEncoding {
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     /// Whether a byte is one of RFC 3986's unreserved characters `A-Z a-z 0-9 - . _ ~`.
@@ -55,7 +55,7 @@ enum PercentEncoding {
 
     /// Splits `a=1&b=2` into decoded name/value pairs, in order; a piece without `=` has an
     /// empty value and empty pieces are skipped.
-    static func formPairs(_ text: some StringProtocol, plusAsSpace: Bool) -> [(name: [UInt8], value: [UInt8])] {
+    public static func formPairs(_ text: some StringProtocol, plusAsSpace: Bool) -> [(name: [UInt8], value: [UInt8])] {
         text.split(separator: "&", omittingEmptySubsequences: true).map { piece in
             if let equals = piece.firstIndex(of: "=") {
                 return (
