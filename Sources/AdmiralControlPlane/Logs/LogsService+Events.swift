@@ -96,7 +96,7 @@ extension LogsService {
         let page = try await store.filterEvents(
             group: group, streams: input.logStreamNames, prefix: input.logStreamNamePrefix, start: input.startTime,
             end: input.endTime, after: after, limit: limit, maxBytes: Logs.Limits.bytesPerPage,
-            scanLimit: Self.filterScanLimit, matching: { pattern.matches($0) })
+            scanLimit: Self.filterScanLimit, pattern: pattern)
         return Logs.FilterLogEventsResponse(
             events: page.events.map {
                 Logs.FilteredLogEvent(

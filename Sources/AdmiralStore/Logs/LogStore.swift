@@ -240,11 +240,11 @@ public protocol LogStore: Sendable {
     ) async throws -> [StoredLogEvent]
 
     /// Events of a group's streams (those named, or starting with `prefix`, or all) in
-    /// `[start, end]`, after `after`, interleaved by time, for which `matching` holds: at
-    /// most `limit` events and `maxBytes` of messages, scanning at most `scanLimit` events.
+    /// `[start, end]`, after `after`, interleaved by time, that `pattern` selects: at most
+    /// `limit` events and `maxBytes` of messages, reading at most `scanLimit` events.
     func filterEvents(
         group: String, streams: [String]?, prefix: String?, start: Int?, end: Int?, after: LogPosition?, limit: Int,
-        maxBytes: Int, scanLimit: Int, matching: @Sendable (String) -> Bool
+        maxBytes: Int, scanLimit: Int, pattern: LogFilterPattern
     ) async throws -> LogFilterPage
 
     /// Deletes events older than their group's retention; returns how many.

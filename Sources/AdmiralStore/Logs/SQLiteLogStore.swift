@@ -6,13 +6,16 @@ import GRDB
 /// control plane's), so that log ingestion has its own writer and never queues behind
 /// (or in front of) task writes.
 ///
-/// Events are rows of `log_events` keyed by an increasing id, indexed by
-/// (group, timestamp) for FilterLogEvents and retention and by (stream, timestamp) for
-/// GetLogEvents. A PutLogEvents is committed to the WAL before it is answered; concurrent
-/// ones share a transaction, committed from the low-priority ``BackgroundPool`` so that
-/// log traffic takes the cores the control plane leaves. Each stream keeps `next_ordinal`, the number of the next event its
-/// producer (an Admiral agent) has not delivered yet, updated in the same transaction
-/// as the events: that is what makes a resent batch store nothing twice.
+/// The events of a PutLogEvents call are one row of `log_chunks` (a ``LogChunk``), indexed
+/// by (stream, oldest timestamp) and (stream, newest timestamp) for GetLogEvents and by
+/// (group, oldest timestamp) for FilterLogEvents and retention; reads merge the chunks a
+/// range touches into time order. A PutLogEvents is committed to the WAL before it is
+/// answered; concurrent ones share a transaction, committed from the low-priority
+/// ``BackgroundPool`` so that log traffic takes the cores the control plane leaves.
+///
+/// Each stream keeps `next_ordinal`, the number of the next event its producer (an
+/// Admiral agent) has not delivered yet, updated in the same transaction as the events:
+/// that is what makes a resent batch store nothing twice.
 public final class SQLiteLogStore: LogStore {
     let writer: any DatabaseWriter
     /// PutLogEvents calls, committed in groups.
@@ -86,6 +89,26 @@ public final class SQLiteLogStore: LogStore {
                     );
                     """)
         }
+        migrator.registerMigration("v2-log-chunks") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE log_chunks (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        group_id INTEGER NOT NULL,
+                        stream_id INTEGER NOT NULL,
+                        min_ts INTEGER NOT NULL,
+                        max_ts INTEGER NOT NULL,
+                        count INTEGER NOT NULL,
+                        bytes INTEGER NOT NULL,
+                        body BLOB NOT NULL
+                    );
+                    CREATE INDEX log_chunks_stream_min ON log_chunks(stream_id, min_ts);
+                    CREATE INDEX log_chunks_stream_max ON log_chunks(stream_id, max_ts);
+                    CREATE INDEX log_chunks_group ON log_chunks(group_id, min_ts);
+                    """)
+            try Self.moveEventsToChunks(db)
+            try db.execute(sql: "DROP TABLE log_events")
+        }
         return migrator
     }
 
@@ -118,7 +141,7 @@ public final class SQLiteLogStore: LogStore {
     public func deleteGroup(named name: String) async throws {
         try await writer.write { db in
             let id = try Self.groupId(db, name)
-            try db.execute(sql: "DELETE FROM log_events WHERE group_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM log_chunks WHERE group_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM log_streams WHERE group_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM log_metric_filters WHERE group_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM log_groups WHERE id = ?", arguments: [id])
@@ -210,7 +233,7 @@ public final class SQLiteLogStore: LogStore {
                 let id = try Int64.fetchOne(
                     db, sql: "SELECT id FROM log_streams WHERE group_id = ? AND name = ?", arguments: [groupId, name])
             else { throw LogStoreErrors.streamNotFound }
-            try db.execute(sql: "DELETE FROM log_events WHERE stream_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM log_chunks WHERE stream_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM log_streams WHERE id = ?", arguments: [id])
         }
     }
@@ -242,202 +265,6 @@ public final class SQLiteLogStore: LogStore {
                     lastEventTimestamp: row["last_ts"], lastIngestionTime: row["last_ingest"],
                     storedBytes: row["stored_bytes"])
             }
-        }
-    }
-
-    // MARK: Events
-
-    public func putEvents(
-        group: String, stream: String, events: [LogEventWrite], ingestionTime: Int, ordinal: Int64?, batchCount: Int
-    ) async throws -> LogPutOutcome {
-        try await commits.write { db in
-            let groupId = try Self.groupId(db, group)
-            guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT id, next_ordinal FROM log_streams WHERE group_id = ? AND name = ?",
-                    arguments: [groupId, stream])
-            else { throw LogStoreErrors.streamNotFound }
-            let streamId: Int64 = row["id"]
-            let nextOrdinal: Int64 = row["next_ordinal"]
-            var kept = events
-            if let ordinal {
-                kept = events.filter { ordinal + Int64($0.index) >= nextOrdinal }
-            }
-            if !kept.isEmpty {
-                let insert = try db.cachedStatement(
-                    sql: "INSERT INTO log_events (group_id, stream_id, ts, ingest, message) VALUES (?, ?, ?, ?, ?)")
-                var bytes = 0
-                var first = Int.max
-                var last = Int.min
-                for event in kept {
-                    try insert.execute(arguments: [groupId, streamId, event.timestamp, ingestionTime, event.message])
-                    bytes += event.message.utf8.count
-                    first = min(first, event.timestamp)
-                    last = max(last, event.timestamp)
-                }
-                try db.execute(
-                    sql: """
-                        UPDATE log_streams SET first_ts = min(coalesce(first_ts, ?), ?),
-                            last_ts = max(coalesce(last_ts, ?), ?), last_ingest = ?, stored_bytes = stored_bytes + ?
-                        WHERE id = ?
-                        """,
-                    arguments: [first, first, last, last, ingestionTime, bytes, streamId])
-            }
-            if let ordinal {
-                try db.execute(
-                    sql: "UPDATE log_streams SET next_ordinal = max(next_ordinal, ?) WHERE id = ?",
-                    arguments: [ordinal + Int64(batchCount), streamId])
-            }
-            return LogPutOutcome(stored: kept.count, duplicates: events.count - kept.count)
-        }
-    }
-
-    public func events(
-        group: String, stream: String, start: Int?, end: Int?, after: LogPosition?, before: LogPosition?,
-        forward: Bool, limit: Int, maxBytes: Int
-    ) async throws -> [StoredLogEvent] {
-        try await writer.read { db in
-            let groupId = try Self.groupId(db, group)
-            guard
-                let streamId = try Int64.fetchOne(
-                    db, sql: "SELECT id FROM log_streams WHERE group_id = ? AND name = ?",
-                    arguments: [groupId, stream])
-            else { throw LogStoreErrors.streamNotFound }
-            var sql = "SELECT id, ts, ingest, message FROM log_events WHERE stream_id = ?"
-            var arguments: StatementArguments = [streamId]
-            if let start {
-                sql += " AND ts >= ?"
-                arguments += [start]
-            }
-            if let end {
-                sql += " AND ts < ?"
-                arguments += [end]
-            }
-            if let after {
-                sql += " AND (ts > ? OR (ts = ? AND id > ?))"
-                arguments += [after.timestamp, after.timestamp, after.id]
-            }
-            if let before {
-                sql += " AND (ts < ? OR (ts = ? AND id < ?))"
-                arguments += [before.timestamp, before.timestamp, before.id]
-            }
-            sql += forward ? " ORDER BY ts, id" : " ORDER BY ts DESC, id DESC"
-            sql += " LIMIT ?"
-            arguments += [limit]
-            var found: [StoredLogEvent] = []
-            var bytes = 0
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-            while let row = try rows.next() {
-                let message: String = row["message"]
-                bytes += message.utf8.count + Logs.Limits.eventOverhead
-                if bytes > maxBytes && !found.isEmpty { break }
-                found.append(
-                    StoredLogEvent(
-                        id: row["id"], stream: stream, timestamp: row["ts"], ingestionTime: row["ingest"],
-                        message: message))
-            }
-            return forward ? found : found.reversed()
-        }
-    }
-
-    public func filterEvents(
-        group: String, streams: [String]?, prefix: String?, start: Int?, end: Int?, after: LogPosition?, limit: Int,
-        maxBytes: Int, scanLimit: Int, matching: @Sendable (String) -> Bool
-    ) async throws -> LogFilterPage {
-        try await writer.read { db in
-            let groupId = try Self.groupId(db, group)
-            var names: [Int64: String] = [:]
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT id, name FROM log_streams WHERE group_id = ? ORDER BY name", arguments: [groupId])
-            let wanted = streams.map(Set.init)
-            for row in rows {
-                let name: String = row["name"]
-                if let wanted, !wanted.contains(name) { continue }
-                if let prefix, !name.hasPrefix(prefix) { continue }
-                names[row["id"]] = name
-            }
-            let searched = names.values.sorted()
-            guard !names.isEmpty else { return LogFilterPage(events: [], streams: searched, next: nil) }
-            let allStreams = streams == nil && prefix == nil
-            var sql = "SELECT id, stream_id, ts, ingest, message FROM log_events WHERE group_id = ?"
-            var arguments: StatementArguments = [groupId]
-            if !allStreams {
-                sql += " AND stream_id IN (\(names.keys.map { String($0) }.joined(separator: ",")))"
-            }
-            if let start {
-                sql += " AND ts >= ?"
-                arguments += [start]
-            }
-            if let end {
-                sql += " AND ts <= ?"
-                arguments += [end]
-            }
-            if let after {
-                sql += " AND (ts > ? OR (ts = ? AND id > ?))"
-                arguments += [after.timestamp, after.timestamp, after.id]
-            }
-            sql += " ORDER BY ts, id"
-            var found: [StoredLogEvent] = []
-            var bytes = 0
-            var scanned = 0
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-            while let row = try cursor.next() {
-                let position = LogPosition(timestamp: row["ts"], id: row["id"])
-                if found.count == limit || scanned == scanLimit {
-                    return LogFilterPage(
-                        events: found, streams: searched,
-                        next: LogPosition(timestamp: position.timestamp, id: position.id - 1))
-                }
-                scanned += 1
-                let message: String = row["message"]
-                guard matching(message) else { continue }
-                let size = message.utf8.count + Logs.Limits.eventOverhead
-                if bytes + size > maxBytes && !found.isEmpty {
-                    return LogFilterPage(
-                        events: found, streams: searched,
-                        next: LogPosition(timestamp: position.timestamp, id: position.id - 1))
-                }
-                bytes += size
-                let streamId: Int64 = row["stream_id"]
-                found.append(
-                    StoredLogEvent(
-                        id: position.id, stream: names[streamId] ?? "", timestamp: position.timestamp,
-                        ingestionTime: row["ingest"], message: message))
-            }
-            return LogFilterPage(events: found, streams: searched, next: nil)
-        }
-    }
-
-    public func expire(now: Int) async throws -> Int {
-        try await writer.write { db in
-            let groups = try Row.fetchAll(
-                db, sql: "SELECT id, retention FROM log_groups WHERE retention IS NOT NULL")
-            var removed = 0
-            for row in groups {
-                let id: Int64 = row["id"]
-                let days: Int = row["retention"]
-                let cutoff = now - days * 86_400_000
-                let streams = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT stream_id, count(*) AS n, sum(length(CAST(message AS BLOB))) AS bytes
-                        FROM log_events WHERE group_id = ? AND ts < ? GROUP BY stream_id
-                        """, arguments: [id, cutoff])
-                guard !streams.isEmpty else { continue }
-                try db.execute(sql: "DELETE FROM log_events WHERE group_id = ? AND ts < ?", arguments: [id, cutoff])
-                removed += db.changesCount
-                for stream in streams {
-                    let streamId: Int64 = stream["stream_id"]
-                    let bytes: Int = stream["bytes"]
-                    try db.execute(
-                        sql: """
-                            UPDATE log_streams SET stored_bytes = max(0, stored_bytes - ?),
-                                first_ts = (SELECT min(ts) FROM log_events WHERE stream_id = ?)
-                            WHERE id = ?
-                            """, arguments: [bytes, streamId, streamId])
-                }
-            }
-            return removed
         }
     }
 

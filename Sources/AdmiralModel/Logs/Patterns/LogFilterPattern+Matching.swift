@@ -53,6 +53,16 @@ extension LogFilterPattern {
         }
     }
 
+    /// Bytes that every message the pattern selects contains (its longest plain term), so
+    /// that a store can pass over messages without them in one search; nil when the
+    /// pattern has no such term.
+    public var requiredLiteral: [UInt8]? {
+        guard case .terms(let required, _, _) = form,
+            let longest = required.max(by: { $0.utf8.count < $1.utf8.count }), !longest.isEmpty
+        else { return nil }
+        return Array(longest.utf8)
+    }
+
     /// The number a metric filter's `metricValue` gives for a match: a literal number,
     /// or a field (`$.latency`, `$size`) holding one; nil when the field is absent or not
     /// a number.
