@@ -405,7 +405,8 @@ def test_awslogs_non_blocking_mode_drops_what_its_buffer_cannot_hold(server, mak
         raise AssertionError(f"{error}\npositions: {[position(name) for name in ids]}\nfiles: "
                              f"{os.listdir(os.path.join(data_dir, 'awslogs'))} ids {ids}\nagent log:\n"
                              f"{agent.read_log()}") from None
-    # Blocking mode with the same small buffer waits for room: every line, in order.
+    # Blocking mode loses nothing whatever max-buffer-size says (Docker keeps the
+    # output and the agent reads it as it can): every line, in order.
     assert delivered(logs, group, streams["lossless"]) == [f"line {i}" for i in range(1, n + 1)]
     assert position("lossless")["dropped"] == 0
     # Non-blocking mode drops what does not fit; what it keeps is in order, each once,

@@ -91,6 +91,13 @@ public struct ControlPlaneClient: Sendable {
             extraHeaders: [(Logs.ordinalHeader, String(ordinal))])
     }
 
+    /// PutLogEvents with a body written by ``PutLogEventsBody``.
+    func putLogEvents(body: [UInt8], ordinal: Int64) async throws -> Logs.PutLogEventsResponse {
+        try await call(
+            Logs.targetPrefix, "PutLogEvents", body: body, signer: logsSigner,
+            extraHeaders: [(Logs.ordinalHeader, String(ordinal))])
+    }
+
     public func createLogGroup(_ request: Logs.CreateLogGroupRequest) async throws -> Logs.EmptyOutput {
         try await call(Logs.targetPrefix, "CreateLogGroup", request, signer: logsSigner)
     }
@@ -105,7 +112,16 @@ public struct ControlPlaneClient: Sendable {
         _ prefix: String, _ operation: String, _ input: Input, timeout: TimeAmount = callTimeout,
         closeConnection: Bool = false, signer: SigV4Signer? = nil, extraHeaders: [(String, String)] = []
     ) async throws -> Output {
-        let body = Array(try ECS.makeEncoder().encode(input))
+        try await call(
+            prefix, operation, body: Array(try ECS.makeEncoder().encode(input)), timeout: timeout,
+            closeConnection: closeConnection, signer: signer, extraHeaders: extraHeaders)
+    }
+
+    /// A call whose JSON body is already encoded.
+    func call<Output: Decodable>(
+        _ prefix: String, _ operation: String, body: [UInt8], timeout: TimeAmount = callTimeout,
+        closeConnection: Bool = false, signer: SigV4Signer? = nil, extraHeaders: [(String, String)] = []
+    ) async throws -> Output {
         let target = "\(prefix).\(operation)"
         let contentType = AWSJSONVersion.v1_1.contentType
         let signed = (signer ?? self.signer).sign(

@@ -83,7 +83,11 @@ actor AWSLogsShipper {
 
     /// Follows one container until its output ends and every event is delivered.
     func follow(_ id: String, options: AWSLogsOptions, from start: Position) async {
-        let buffer = LogBuffer(capacity: options.maxBufferBytes, nonBlocking: options.nonBlocking)
+        // max-buffer-size bounds what non-blocking mode holds; in blocking mode Docker keeps the
+        // output, and the agent reads a few batches ahead so reading and sending overlap.
+        let capacity =
+            options.nonBlocking ? options.maxBufferBytes : max(options.maxBufferBytes, 4 * Logs.Limits.bytesPerBatch)
+        let buffer = LogBuffer(capacity: capacity, nonBlocking: options.nonBlocking)
         let assembly = LogAssembly(options: options, from: start, buffer: buffer)
         await withDiscardingTaskGroup { group in
             group.addTask { await self.read(id, options: options, from: start, into: assembly) }
@@ -182,12 +186,10 @@ actor AWSLogsShipper {
     /// Sends one batch until the server takes it.
     nonisolated func deliver(_ batch: [LogBuffer.Item], options: AWSLogsOptions) async {
         guard let first = batch.first else { return }
-        let request = Logs.PutLogEventsRequest(
-            logGroupName: options.group, logStreamName: options.stream,
-            logEvents: batch.map { Logs.InputLogEvent(timestamp: $0.event.timestamp, message: $0.event.message) })
+        let body = PutLogEventsBody.encode(group: options.group, stream: options.stream, events: batch)
         while !Task.isCancelled {
             do {
-                _ = try await client.putLogEvents(request, ordinal: first.ordinal)
+                _ = try await client.putLogEvents(body: body, ordinal: first.ordinal)
                 return
             } catch let error as ControlPlaneError where error.code == "ResourceNotFoundException" {
                 await ensureStream(options)
@@ -245,7 +247,11 @@ actor AWSLogsShipper {
     }
 
     static func parseMillis(_ text: String) -> Int? {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parseMillis(bytes: $0) }
+    }
+
+    static func parseMillis(bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         func digits(_ start: Int, _ count: Int) -> Int? {
             guard start + count <= bytes.count else { return nil }
             var value = 0

@@ -113,14 +113,13 @@ public struct DockerLogStream: AsyncSequence, Sendable {
         /// The next complete line in the frames read so far.
         mutating func nextFrameLine() -> DockerLogLine? {
             while buffer.readableBytes >= 8,
-                let header = buffer.getBytes(at: buffer.readerIndex, length: 8)
+                let stream = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self),
+                let length = buffer.getInteger(at: buffer.readerIndex + 4, as: UInt32.self).map(Int.init)
             {
-                let length = Int(header[4]) << 24 | Int(header[5]) << 16 | Int(header[6]) << 8 | Int(header[7])
                 guard buffer.readableBytes >= 8 + length else { return nil }
                 buffer.moveReaderIndex(forwardBy: 8)
                 guard let frame = buffer.readSlice(length: length) else { return nil }
                 if buffer.readableBytes == 0 { buffer.clear() }
-                let stream = header[0]
                 var text = frame.readableBytesView
                 var timestamp = ""
                 if let space = text.firstIndex(of: UInt8(ascii: " ")) {
@@ -129,6 +128,10 @@ public struct DockerLogStream: AsyncSequence, Sendable {
                 }
                 let complete = text.last == UInt8(ascii: "\n")
                 if complete { text = text.dropLast() }
+                // The usual case, a whole line in one frame, goes straight to a string.
+                if complete && partial.isEmpty {
+                    return DockerLogLine(stream: stream, timestamp: timestamp, text: String(decoding: text, as: UTF8.self))
+                }
                 var line = partial.removeValue(forKey: stream) ?? (timestamp: timestamp, bytes: [])
                 line.bytes += text
                 if complete {
