@@ -381,7 +381,14 @@ def api_server(work, name, server):
     cw.wrk_script(script, [request])
     log(f"{name} FilterLogEvents over {FILTER_EVENTS:,} events ({matched:,} match): wrk -c{CONNECTIONS} "
         f"-d{DURATION}s")
+    perf = None
+    if PERF and admiral:
+        perf = cw.Load(["perf", "record", "-F", "499", "-g", "-p", str(server.pid), "-o",
+                        os.path.join(work, "server-filter.perf")], subprocess.DEVNULL)
     result = cw.run_wrk(server.endpoint, script, DURATION, os.path.join(work, f"{name}-filter.txt"), server.pid)
+    if perf:
+        os.killpg(perf.process.pid, signal.SIGINT)
+        perf.wait(60)
     if result["non_2xx"]:
         raise RuntimeError(f"{name} FilterLogEvents: errors: {result}")
     result.update(matched=matched, next_token="nextToken" in answer,

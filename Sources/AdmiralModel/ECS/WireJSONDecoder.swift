@@ -214,12 +214,19 @@ final class WireJSONDecoding: Decoder {
         out.reserveCapacity(value.end - value.start)
         var index = value.start
         while index < value.end {
-            let byte = bytes[index]
-            guard byte == UInt8(ascii: "\\") else {
-                out.append(byte)
-                index += 1
-                continue
+            // The run up to the next backslash is copied whole.
+            let run = bytes.withUnsafeBufferPointer { buffer -> Int in
+                let base = buffer.baseAddress! + index
+                guard let slash = memchr(base, Int32(UInt8(ascii: "\\")), value.end - index) else {
+                    out.append(contentsOf: UnsafeBufferPointer(start: base, count: value.end - index))
+                    return value.end - index
+                }
+                let length = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(slash))
+                out.append(contentsOf: UnsafeBufferPointer(start: base, count: length))
+                return length
             }
+            index += run
+            guard index < value.end else { break }
             let escape = bytes[index + 1]
             index += 2
             switch escape {

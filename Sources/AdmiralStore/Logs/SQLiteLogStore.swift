@@ -25,7 +25,7 @@ public final class SQLiteLogStore: LogStore {
 
     /// Opens (creating and migrating when needed) the database at `path`.
     public convenience init(path: String) throws {
-        try self.init(writer: try SideDatabase.open(path: path, label: "admiral-logs"))
+        try self.init(writer: try SideDatabase.open(path: path, label: "admiral-logs", mappedBytes: 1 << 30))
     }
 
     /// A store in memory, for tests and for servers started without a data folder.
