@@ -109,6 +109,14 @@ actor AWSLogsShipper {
         async
     {
         var consumed = start.linesDelivered
+        if let path = try? await docker.inspectContainer(id).logPath, path.hasSuffix("-json.log"),
+            let file = JSONFileLogReader(path: path)
+        {
+            if await readFile(file, id, consumed: &consumed, into: assembly) { return }
+            logger.info(
+                "container log file replaced (rotated); following through the logs API",
+                metadata: ["container.id": .string(id)])
+        }
         while !Task.isCancelled {
             do {
                 var seen = 0
@@ -134,6 +142,70 @@ actor AWSLogsShipper {
                 assembly.reset()
             }
         }
+    }
+
+    /// How long the file reader waits at the end of a running container's log.
+    static let fileIdle: Duration = .milliseconds(10)
+    /// How often the file reader asks whether the container still runs while it waits.
+    static let stateCheck: Duration = .milliseconds(200)
+
+    /// Reads the container's lines from its json-file log on disk (``JSONFileLogReader``),
+    /// skipping the `consumed` lines already delivered, until the container stopped and the
+    /// file holds no more: true when the output was read to its end, false when the file
+    /// was replaced (rotated), in which case the logs API reads on from `consumed`.
+    ///
+    /// The end is trusted once the container is seen stopped and a read after that, a
+    /// moment later, brings nothing new.
+    nonisolated func readFile(_ file: JSONFileLogReader, _ id: String, consumed: inout Int, into assembly: LogAssembly)
+        async -> Bool
+    {
+        var seen = 0
+        var stopped = false
+        var lastCheck = ContinuousClock.now - Self.stateCheck
+        while !Task.isCancelled {
+            do {
+                var fresh = 0
+                while let line = try file.nextLine() {
+                    seen += 1
+                    guard seen > consumed else { continue }
+                    consumed = seen
+                    fresh += 1
+                    await assembly.buffer.waitForRoom()
+                    assembly.add(text: line.text, timestamp: Self.millis(line.timestamp))
+                }
+                if fresh > 0 { continue }
+                if stopped {
+                    for line in file.finishPartial() {
+                        seen += 1
+                        guard seen > consumed else { continue }
+                        consumed = seen
+                        assembly.add(text: line.text, timestamp: Self.millis(line.timestamp))
+                    }
+                    assembly.finish()
+                    return true
+                }
+                if file.isReplaced { return false }
+                if ContinuousClock.now - lastCheck >= Self.stateCheck {
+                    lastCheck = ContinuousClock.now
+                    do {
+                        // A container created and not yet started has not stopped.
+                        let state = try await docker.inspectContainer(id).state
+                        stopped = !state.running && state.status != "created"
+                    } catch let error as DockerError where error.code == .notFound {
+                        stopped = true
+                    } catch {}
+                    if stopped { try? await Task.sleep(for: Self.stateCheck) }
+                    continue
+                }
+                try? await Task.sleep(for: Self.fileIdle)
+            } catch {
+                logger.warning(
+                    "reading the container's log file failed; following through the logs API",
+                    metadata: ["container.id": .string(id), "error": .string("\(error)")])
+                return false
+            }
+        }
+        return true
     }
 
     /// How often an open multi-line event is checked for its age.

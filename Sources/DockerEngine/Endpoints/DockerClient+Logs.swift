@@ -46,6 +46,13 @@ public struct DockerLogLine: Sendable, Hashable {
     public var timestamp: String
     /// The line, without its newline.
     public var text: String
+
+    /// Creates a line.
+    public init(stream: UInt8, timestamp: String, text: String) {
+        self.stream = stream
+        self.timestamp = timestamp
+        self.text = text
+    }
 }
 
 /// A container's log lines, decoded from the logs API's multiplexed frames; long lines

@@ -14,6 +14,9 @@ public struct ContainerInspect: Codable, Sendable, Equatable {
     public var config: Config?
     /// Addresses and published ports.
     public var networkSettings: NetworkSettings?
+    /// Where the daemon writes the container's log (the `json-file` driver's file), on the
+    /// daemon's host.
+    public var logPath: String?
 
     enum CodingKeys: String, CodingKey {
         case id = "Id"
@@ -23,6 +26,7 @@ public struct ContainerInspect: Codable, Sendable, Equatable {
         case state = "State"
         case config = "Config"
         case networkSettings = "NetworkSettings"
+        case logPath = "LogPath"
     }
 
     /// A container's process state.
