@@ -344,9 +344,9 @@ def api_server(work, name, server):
         warm = cw.run_wrk(server.endpoint, script, WARMUP, os.path.join(work, f"{name}-put-{kind}-warm.txt"),
                           server.pid)
         perf = None
-        if PERF and admiral and kind == "big":
+        if PERF and admiral:
             perf = cw.Load(["perf", "record", "-F", "499", "-g", "-p", str(server.pid), "-o",
-                            os.path.join(work, "server-put.perf")], subprocess.DEVNULL)
+                            os.path.join(work, f"server-put-{kind}.perf")], subprocess.DEVNULL)
         result = cw.run_wrk(server.endpoint, script, DURATION, os.path.join(work, f"{name}-put-{kind}.txt"),
                             server.pid)
         if perf:

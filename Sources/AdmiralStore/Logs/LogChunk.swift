@@ -42,22 +42,39 @@ struct LogChunk: Sendable {
     /// Packs events, given as (timestamp, ingestion time, message), sorted by timestamp
     /// with ties in the order given.
     init<Messages: Collection>(_ events: Messages) where Messages.Element == (Int, Int, String) {
-        let sorted = events.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }
+        // Producers nearly always send events in order: sort only when they are not.
+        var inOrder = true
+        var previous = Int.min
+        for event in events {
+            if event.0 < previous {
+                inOrder = false
+                break
+            }
+            previous = event.0
+        }
+        if inOrder {
+            self.init(packing: events)
+        } else {
+            self.init(packing: events.enumerated().sorted { ($0.1.0, $0.0) < ($1.1.0, $1.0) }.lazy.map(\.1))
+        }
+    }
+
+    private init<Messages: Collection>(packing sorted: Messages) where Messages.Element == (Int, Int, String) {
         let count = sorted.count
         precondition(count <= Self.capacity, "a log chunk holds at most \(Self.capacity) events")
-        let messageBytes = sorted.reduce(0) { $0 + $1.element.2.utf8.count }
+        let messageBytes = sorted.reduce(0) { $0 + $1.2.utf8.count }
         var out = [UInt8]()
         out.reserveCapacity(Self.header(count) + messageBytes)
         out.append(Self.version)
         Self.append(UInt32(count), to: &out)
-        for event in sorted { Self.append(Int64(event.element.0), to: &out) }
-        for event in sorted { Self.append(Int64(event.element.1), to: &out) }
+        for event in sorted { Self.append(Int64(event.0), to: &out) }
+        for event in sorted { Self.append(Int64(event.1), to: &out) }
         var end = 0
         for event in sorted {
-            end += event.element.2.utf8.count
+            end += event.2.utf8.count
             Self.append(UInt32(end), to: &out)
         }
-        for event in sorted { out.append(contentsOf: event.element.2.utf8) }
+        for event in sorted { out.append(contentsOf: event.2.utf8) }
         self.bytes = out
         self.count = count
     }
