@@ -14,8 +14,8 @@ extension LogsService {
         try LogNames.checkGroupName(input.logGroupName)
         try LogNames.checkStreamName(input.logStreamName)
         let now = Self.millis(context.now)
-        guard let group = try await store.group(named: input.logGroupName) else { throw LogStoreErrors.groupNotFound }
-        let verdict = try LogBatchRules.check(input.logEvents, now: now, retentionDays: group.retentionInDays)
+        let retention = try await store.retention(ofGroup: input.logGroupName)
+        let verdict = try LogBatchRules.check(input.logEvents, now: now, retentionDays: retention)
         let writes = verdict.accepted.map { index in
             LogEventWrite(
                 index: index, timestamp: input.logEvents[index].timestamp, message: input.logEvents[index].message)

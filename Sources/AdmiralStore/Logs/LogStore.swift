@@ -210,6 +210,9 @@ public protocol LogStore: Sendable {
     /// Groups by name: those starting with `prefix` or containing `contains` (when given),
     /// after the name `after`, at most `limit`.
     func groups(prefix: String?, contains: String?, after: String?, limit: Int) async throws -> [LogGroupRecord]
+    /// The retention in days of the group of that name (nil: kept forever), without the
+    /// sums a full record costs; throws when there is no such group.
+    func retention(ofGroup name: String) async throws -> Int?
     /// Changes a group (its retention, tags, protection) in one transaction.
     func updateGroup(named name: String, _ change: @Sendable (inout LogGroupRecord) throws -> Void) async throws
 

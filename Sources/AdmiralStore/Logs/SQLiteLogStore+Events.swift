@@ -9,10 +9,13 @@ extension SQLiteLogStore {
         // Packed by the writer, which runs on the low-priority pool (as the decoding of a
         // large batch does): one hop between threads fewer than packing it apart.
         return try await commits.write { db in
-            let groupId = try Self.groupId(db, group)
+            guard
+                let groupId = try Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT id FROM log_groups WHERE name = ?"), arguments: [group])
+            else { throw LogStoreErrors.groupNotFound }
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT id, next_ordinal FROM log_streams WHERE group_id = ? AND name = ?",
+                    db.cachedStatement(sql: "SELECT id, next_ordinal FROM log_streams WHERE group_id = ? AND name = ?"),
                     arguments: [groupId, stream])
             else { throw LogStoreErrors.streamNotFound }
             let streamId: Int64 = row[0]
@@ -27,11 +30,20 @@ extension SQLiteLogStore {
                 try Self.insert(chunk, group: groupId, stream: streamId, ingestionTime: ingestionTime, db)
             }
             if let ordinal {
-                try db.execute(
-                    sql: "UPDATE log_streams SET next_ordinal = max(next_ordinal, ?) WHERE id = ?",
-                    arguments: [ordinal + Int64(batchCount), streamId])
+                try db.cachedStatement(sql: "UPDATE log_streams SET next_ordinal = max(next_ordinal, ?) WHERE id = ?")
+                    .execute(arguments: [ordinal + Int64(batchCount), streamId])
             }
             return LogPutOutcome(stored: kept, duplicates: events.count - kept)
+        }
+    }
+
+    public func retention(ofGroup name: String) async throws -> Int? {
+        try await writer.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT retention FROM log_groups WHERE name = ?"), arguments: [name])
+            else { throw LogStoreErrors.groupNotFound }
+            return row[0]
         }
     }
 
@@ -55,14 +67,14 @@ extension SQLiteLogStore {
                     deallocator: .none),
             ])
         }
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 UPDATE log_streams SET first_ts = min(coalesce(first_ts, ?), ?),
                     last_ts = max(coalesce(last_ts, ?), ?), stored_bytes = stored_bytes + ?,
                     last_ingest = coalesce(?, last_ingest)
                 WHERE id = ?
-                """,
-            arguments: [first, first, last, last, bytes, ingestionTime, stream])
+                """
+        ).execute(arguments: [first, first, last, last, bytes, ingestionTime, stream])
     }
 
     public func events(
