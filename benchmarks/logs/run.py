@@ -215,12 +215,13 @@ def delivery_run(work, server, logs, ecs, docker, name, lines, rate=None, floor=
     poller = Poller(logs, group, stream, lines)
     started = time.time()
     poller.start()
-    perf = None
+    perfs = []
     if PERF and rate is None:
-        perf = cw.Load(["perf", "record", "-F", "499", "-g", "-p", str(AGENT_PID[0]), "-o",
-                        os.path.join(work, f"agent-{name}.perf")], subprocess.DEVNULL)
+        perfs = [cw.Load(["perf", "record", "-F", "499", "-g", "-p", str(pid), "-o",
+                          os.path.join(work, f"{role}-{name}.perf")], subprocess.DEVNULL)
+                 for role, pid in (("agent", AGENT_PID[0]), ("server", SERVER_PID[0]))]
     poller.join(timeout=max(600, lines / 1000))
-    if perf:
+    for perf in perfs:
         os.killpg(perf.process.pid, signal.SIGINT)
         perf.wait(60)
     poller.stop = True
@@ -250,6 +251,7 @@ def delivery_run(work, server, logs, ecs, docker, name, lines, rate=None, floor=
 
 
 AGENT_PID = [0]
+SERVER_PID = [0]
 
 
 def delivery(work):
@@ -263,6 +265,7 @@ def delivery(work):
         agent = Agent(os.environ["ADMIRAL_BINARY"], server.server, CLUSTER, os.path.join(work, "agent"),
                       ["--docker-host", DOCKER_HOST]).start()
         AGENT_PID[0] = agent.process.pid
+        SERVER_PID[0] = server.pid
         ecs = cw.client("ecs", server.endpoint, server.key, server.secret)
         logs = cw.client("logs", server.endpoint, server.key, server.secret)
         ecs.create_cluster(clusterName=CLUSTER)

@@ -185,6 +185,21 @@ struct WireJSONParser {
         var escaped = false
         var ascii = true
         while true {
+            // The plain bytes before the next quote, backslash or control character are
+            // passed over in one tight loop (most of a log message), noting any non-ASCII.
+            let (plainEnd, high) = bytes.withUnsafeBufferPointer { buffer -> (Int, UInt8) in
+                var at = index
+                var high: UInt8 = 0
+                while at < buffer.count {
+                    let byte = buffer[at]
+                    if byte == 0x22 || byte == 0x5C || byte < 0x20 { break }
+                    high |= byte
+                    at += 1
+                }
+                return (at, high)
+            }
+            if high >= 0x80 { ascii = false }
+            index = plainEnd
             guard index < bytes.count else { throw WireJSONDeclined(reason: "an unterminated string") }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") { break }
