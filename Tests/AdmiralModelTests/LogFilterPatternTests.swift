@@ -56,6 +56,16 @@ struct LogFilterPatternTests {
         #expect(try matches(#"{ ($.latency < 10 || $.latency > 100) && $.level = "error" }"#, event))
     }
 
+    @Test("JSON events the fast scanner declines (escaped keys, deep nesting) are still read")
+    func jsonFallback() throws {
+        #expect(try matches(#"{ $.ab = 1 }"#, #"{"a\u0062": 1, "msg": "caf\u00e9 \"quoted\""}"#))
+        #expect(try matches(#"{ $.msg = "café \"quoted\"" }"#, #"{"msg": "caf\u00e9 \"quoted\"", "n": -1.5e2}"#))
+        #expect(try matches(#"{ $.n < -100 }"#, #"{"msg": "x", "n": -1.5e2}"#))
+        let deep = String(repeating: "[", count: 300) + String(repeating: "]", count: 300)
+        #expect(try matches(#"{ $.a = 1 }"#, #"{"a": 1, "deep": "# + deep + "}"))
+        #expect(try !matches(#"{ $.a = 1 }"#, #"{"a": 1,"#))
+    }
+
     @Test("space-delimited patterns bind fields, with ellipses and conditions")
     func delimited() throws {
         let line = #"127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /a.gif HTTP/1.0" 404 2326"#

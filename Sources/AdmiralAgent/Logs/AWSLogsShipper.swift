@@ -114,8 +114,8 @@ actor AWSLogsShipper {
         {
             if await readFile(file, id, consumed: &consumed, into: assembly) { return }
             logger.info(
-                "container log file replaced (rotated); following through the logs API",
-                metadata: ["container.id": .string(id)])
+                "following the container's output through the logs API from where its log file left off",
+                metadata: ["container.id": .string(id), "lines.read": .stringConvertible(consumed)])
         }
         while !Task.isCancelled {
             do {
@@ -184,7 +184,10 @@ actor AWSLogsShipper {
                     assembly.finish()
                     return true
                 }
-                if file.isReplaced { return false }
+                if file.isReplaced {
+                    logger.info("container log file replaced (rotated)", metadata: ["container.id": .string(id)])
+                    return false
+                }
                 if ContinuousClock.now - lastCheck >= Self.stateCheck {
                     lastCheck = ContinuousClock.now
                     do {
