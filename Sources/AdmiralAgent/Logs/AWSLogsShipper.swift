@@ -122,12 +122,7 @@ actor AWSLogsShipper {
                 var seen = 0
                 var fresh = 0
                 for try await line in try await docker.followLogs(id) {
-                    seen += 1
-                    guard seen > consumed else { continue }
-                    consumed = seen
-                    fresh += 1
-                    await assembly.buffer.waitForRoom()
-                    assembly.add(text: line.text, timestamp: Self.millis(line.timestamp))
+                    if await offer(line, seen: &seen, consumed: &consumed, to: assembly) { fresh += 1 }
                 }
                 if fresh > 0 { continue }
                 assembly.finish()
@@ -142,6 +137,19 @@ actor AWSLogsShipper {
                 assembly.reset()
             }
         }
+    }
+
+    /// Hands the `seen`-th line (counting this one) to the assembly unless it is one of the
+    /// `consumed` lines already read, waiting for room in blocking mode; true when it was new.
+    nonisolated func offer(_ line: DockerLogLine, seen: inout Int, consumed: inout Int, to assembly: LogAssembly)
+        async -> Bool
+    {
+        seen += 1
+        guard seen > consumed else { return false }
+        consumed = seen
+        await assembly.buffer.waitForRoom()
+        assembly.add(text: line.text, timestamp: Self.millis(line.timestamp))
+        return true
     }
 
     /// How long the file reader waits at the end of a running container's log.
@@ -166,20 +174,12 @@ actor AWSLogsShipper {
             do {
                 var fresh = 0
                 while let line = try file.nextLine() {
-                    seen += 1
-                    guard seen > consumed else { continue }
-                    consumed = seen
-                    fresh += 1
-                    await assembly.buffer.waitForRoom()
-                    assembly.add(text: line.text, timestamp: Self.millis(line.timestamp))
+                    if await offer(line, seen: &seen, consumed: &consumed, to: assembly) { fresh += 1 }
                 }
                 if fresh > 0 { continue }
                 if stopped {
                     for line in file.finishPartial() {
-                        seen += 1
-                        guard seen > consumed else { continue }
-                        consumed = seen
-                        assembly.add(text: line.text, timestamp: Self.millis(line.timestamp))
+                        _ = await offer(line, seen: &seen, consumed: &consumed, to: assembly)
                     }
                     assembly.finish()
                     return true

@@ -1,3 +1,4 @@
+import AdmiralModel
 import DockerEngine
 import Foundation
 
@@ -173,61 +174,16 @@ final class JSONFileLogReader {
         /// A string's unescaped bytes.
         mutating func string() -> [UInt8]? {
             guard take(UInt8(ascii: "\"")) else { return nil }
+            let begin = index
+            while index < end, bytes[index] != 0x22 {
+                index += bytes[index] == 0x5C ? 2 : 1
+            }
+            guard index < end else { return nil }
             var out: [UInt8] = []
-            while index < end {
-                // The run up to the next quote or backslash is copied whole.
-                var run = index
-                while run < end, bytes[run] != 0x22, bytes[run] != 0x5C { run += 1 }
-                out += bytes[index..<run]
-                index = run
-                guard index < end else { return nil }
-                if bytes[index] == 0x22 {
-                    index += 1
-                    return out
-                }
-                guard index + 1 < end else { return nil }
-                let escape = bytes[index + 1]
-                index += 2
-                switch escape {
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
-                case UInt8(ascii: "u"):
-                    guard var scalar = hex4() else { return nil }
-                    if (0xD800...0xDBFF).contains(scalar), index + 1 < end, bytes[index] == 0x5C,
-                        bytes[index + 1] == UInt8(ascii: "u")
-                    {
-                        index += 2
-                        guard let low = hex4(), (0xDC00...0xDFFF).contains(low) else { return nil }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    // A lone surrogate stands for the replacement character, as Go writes it.
-                    out += (Unicode.Scalar(scalar) ?? "\u{FFFD}").utf8
-                default:
-                    return nil
-                }
-            }
-            return nil
-        }
-
-        mutating func hex4() -> UInt32? {
-            guard index + 4 <= end else { return nil }
-            var value: UInt32 = 0
-            for byte in bytes[index..<index + 4] {
-                let digit: UInt8
-                switch byte {
-                case 0x30...0x39: digit = byte - 0x30
-                case 0x41...0x46: digit = byte - 0x41 + 10
-                case 0x61...0x66: digit = byte - 0x61 + 10
-                default: return nil
-                }
-                value = value << 4 | UInt32(digit)
-            }
-            index += 4
-            return value
+            out.reserveCapacity(index - begin)
+            guard JSONEscapes.unescape(bytes, begin..<index, into: &out) else { return nil }
+            index += 1
+            return out
         }
 
         /// Passes over any value (the `attrs` object Docker adds with `--log-opt labels`).

@@ -212,55 +212,10 @@ final class WireJSONDecoding: Decoder {
     private func unescape(_ value: WireJSONNode) throws -> String {
         var out: [UInt8] = []
         out.reserveCapacity(value.end - value.start)
-        var index = value.start
-        while index < value.end {
-            // The run up to the next backslash is copied whole.
-            let run = bytes.withUnsafeBufferPointer { buffer -> Int in
-                let base = buffer.baseAddress! + index
-                guard let slash = memchr(base, Int32(UInt8(ascii: "\\")), value.end - index) else {
-                    out.append(contentsOf: UnsafeBufferPointer(start: base, count: value.end - index))
-                    return value.end - index
-                }
-                let length = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(slash))
-                out.append(contentsOf: UnsafeBufferPointer(start: base, count: length))
-                return length
-            }
-            index += run
-            guard index < value.end else { break }
-            let escape = bytes[index + 1]
-            index += 2
-            switch escape {
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = hex4(at: index)
-                index += 4
-                if (0xD800...0xDBFF).contains(scalar) {
-                    // A high surrogate must be followed by an escaped low one.
-                    guard index + 6 <= value.end, bytes[index] == UInt8(ascii: "\\"),
-                        bytes[index + 1] == UInt8(ascii: "u")
-                    else { throw WireJSONDeclined(reason: "a lone surrogate") }
-                    let low = hex4(at: index + 2)
-                    guard (0xDC00...0xDFFF).contains(low) else { throw WireJSONDeclined(reason: "a lone surrogate") }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    index += 6
-                } else if (0xDC00...0xDFFF).contains(scalar) {
-                    throw WireJSONDeclined(reason: "a lone surrogate")
-                }
-                guard let unicode = Unicode.Scalar(scalar) else { throw WireJSONDeclined(reason: "not a scalar") }
-                out.append(contentsOf: unicode.utf8)
-            default:
-                out.append(escape)  // `"`, `\` and `/` stand for themselves
-            }
+        guard JSONEscapes.unescape(bytes, value.start..<value.end, into: &out) else {
+            throw WireJSONDeclined(reason: "a malformed escape or a lone surrogate")
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    private func hex4(at index: Int) -> UInt32 {
-        (0..<4).reduce(0) { ($0 << 4) | (WireJSONParser.hexValue(bytes[index + $1]) ?? 0) }
     }
 
     // MARK: Errors (the reference decoder replaces them; they only need to be thrown)
