@@ -109,9 +109,14 @@ actor AWSLogsShipper {
         async
     {
         var consumed = start.linesDelivered
-        if let path = try? await docker.inspectContainer(id).logPath, path.hasSuffix("-json.log"),
-            let file = JSONFileLogReader(path: path)
-        {
+        // A container seen before it started has no output yet, and a read of it would end
+        // at once, as if its output were complete: wait for it to start (or go).
+        var inspected = try? await docker.inspectContainer(id)
+        while inspected?.state.status == "created" && !Task.isCancelled {
+            try? await Task.sleep(for: Self.startCheck)
+            inspected = try? await docker.inspectContainer(id)
+        }
+        if let path = inspected?.logPath, path.hasSuffix("-json.log"), let file = JSONFileLogReader(path: path) {
             if await readFile(file, id, consumed: &consumed, into: assembly) { return }
             logger.info(
                 "following the container's output through the logs API from where its log file left off",
@@ -152,6 +157,8 @@ actor AWSLogsShipper {
         return true
     }
 
+    /// How often the reader asks whether a container created before it looked has started.
+    static let startCheck: Duration = .milliseconds(100)
     /// How long the file reader waits at the end of a running container's log.
     static let fileIdle: Duration = .milliseconds(10)
     /// How often the file reader asks whether the container still runs while it waits.
