@@ -10,6 +10,11 @@ import Synchronization
 /// change feed announces a change to its cluster or to a service (and at least every
 /// `liveInterval`), and the live sections that changed are sent as one `fragments`
 /// event: a JSON object from section id to its new HTML, which the page's script swaps in.
+///
+/// Every stream of the same page (path and query) shares one render per change
+/// (`LivePages`), made on the render executor, not on the event loops. The shared render
+/// carries a placeholder where each form's anti-CSRF token goes; each stream puts its own
+/// session's token in place of it before sending.
 extension Console {
     /// A comment line is sent when nothing else was for this long, so that a closed
     /// connection is noticed (a write to it fails) before many more renders are spent on
@@ -17,9 +22,18 @@ extension Console {
     static let heartbeat: Duration = .seconds(1)
     /// After a change is announced, wait this long for the changes that come with it
     /// (a task and its service) so the page is rendered once for them.
-    static let coalesce: Duration = .milliseconds(30)
-    /// A live page is rendered again no sooner than this many times its last render took.
+    static let coalesce: Duration = .milliseconds(50)
+    /// A live page is rendered at most this often: a busy cluster announces changes
+    /// continuously (every task state change, every service pass), and a page that shows
+    /// them four times a second is as live as a person can read.
+    static let minimumRenderInterval: Duration = .milliseconds(250)
+    /// A live page is rendered again no sooner than this many times its last render took,
+    /// so that the open pages of a big cluster use a bounded share of a core however
+    /// often changes come.
     static let renderCostRatio = 10
+    /// Stands in for the anti-CSRF token in renders shared by several sessions: random,
+    /// so no page content can hold it by chance or by design.
+    static let livePlaceholderToken = "live-token-" + SessionStore.randomToken()
 
     func live(route: [String], view: ViewContext) -> Response {
         var headers = Self.securityHeaders(contentType: "text/event-stream; charset=utf-8")
@@ -39,11 +53,25 @@ extension Console {
     func stream(route: [String], view: ViewContext, writer: inout any ResponseBodyWriter, stop: StopFlag)
         async throws
     {
-        var view = view
-        view.streaming = true
+        let key = Self.path(of: route) + "?" + view.rawQuery
+        livePages.watch(key)
+        defer { livePages.unwatch(key) }
+        var shared = view
+        shared.streaming = true
+        shared.csrfTokenOverride = Self.livePlaceholderToken
+        let token = view.session.csrfToken
         let cluster = route.count >= 2 && route[0] == "clusters" ? route[1] : nil
-        let clusterWaiter = cluster.map { controlPlane.feed.clusters.register($0) }
-        let serviceWaiter = controlPlane.feed.services.register(ChangeFeed.controllerKey)
+        // A waiter is good for one wait: a wait that times out (or that another waiter
+        // won) cancels its reading of the signal stream, which ends the stream. So the
+        // waiters are registered again after every wait, and before each render, so that
+        // a change made while the page renders is not missed.
+        let register: () -> [Signals.Waiter] = { [controlPlane] in
+            [
+                cluster.map { controlPlane.feed.clusters.register($0) },
+                controlPlane.feed.services.register(ChangeFeed.controllerKey),
+            ].compactMap { $0 }
+        }
+        var waiters = register()
         var sent: [String: String] = [:]
         let clock = ContinuousClock()
         var lastWrite = clock.now
@@ -51,18 +79,27 @@ extension Console {
         let encoder = JSONEncoder()
         // The page was rendered a moment ago: render it again only after a change or a
         // tick, so that opening a page does not cost two renders at once.
-        _ = await Self.waitForChange([clusterWaiter, serviceWaiter].compactMap { $0 }, timeout: liveInterval)
+        let opened = clock.now
+        var notBefore = await Self.waitForChange(waiters, timeout: liveInterval) ? clock.now : opened
+        if notBefore > opened { try? await Task.sleep(for: Self.coalesce) }
+        waiters = register()
         while !stop.isSet, !Task.isCancelled {
             guard sessions.session(view.session.id) != nil else {
                 try await writer.write(ByteBuffer(string: "event: signed-out\ndata: {}\n\n"))
                 return
             }
-            let started = clock.now
-            if let page = try? await render(route: route, view: view) {
+            let snapshot = await livePages.snapshot(key, notBefore: notBefore) {
+                await withTaskExecutorPreference(RenderExecutor.shared) {
+                    guard let page = try? await render(route: route, view: shared) else { return nil }
+                    return page.sections.filter(\.live).map { (id: $0.id, markup: $0.content.markup) }
+                }
+            }
+            if let snapshot {
                 var changed: [String: String] = [:]
-                for section in page.sections where section.live && sent[section.id] != section.content.markup {
-                    changed[section.id] = section.content.markup
-                    sent[section.id] = section.content.markup
+                for section in snapshot.sections where sent[section.id] != section.markup {
+                    changed[section.id] = section.markup.replacingOccurrences(
+                        of: Self.livePlaceholderToken, with: token)
+                    sent[section.id] = section.markup
                 }
                 if !changed.isEmpty {
                     let data = String(decoding: try encoder.encode(changed), as: UTF8.self)
@@ -74,25 +111,31 @@ extension Console {
                 try await writer.write(ByteBuffer(string: ": still here\n\n"))
                 lastWrite = clock.now
             }
-            // A page that takes long to render (a cluster of thousands of tasks) is
-            // rendered at most once per `renderCostRatio` times its cost, so that an open
-            // page uses at most about a tenth of a core however often changes come.
-            let cost = clock.now - started
-            let earliest = started + max(Self.coalesce, cost * Self.renderCostRatio)
-            let nextRender = max(clock.now + liveInterval, earliest)
+            // The next render: after a change, or a tick; no sooner than a multiple of
+            // what the last one cost (a cluster of thousands of tasks costs more).
+            let rendered = snapshot?.started ?? clock.now
+            let earliest =
+                rendered + max(Self.minimumRenderInterval, (snapshot?.cost ?? .zero) * Self.renderCostRatio)
+            let tick = max(clock.now + liveInterval, earliest)
             var signalled = false
             // While waiting, a heartbeat each second: a page the browser left is noticed
             // (the write fails) without rendering it again.
-            while !signalled, clock.now < nextRender, !stop.isSet {
-                signalled = await Self.waitForChange(
-                    [clusterWaiter, serviceWaiter].compactMap { $0 },
-                    timeout: min(Self.heartbeat, nextRender - clock.now))
+            while !signalled, clock.now < tick, !stop.isSet {
+                signalled = await Self.waitForChange(waiters, timeout: min(Self.heartbeat, tick - clock.now))
+                waiters = register()
                 if !signalled, clock.now - lastWrite >= Self.heartbeat {
                     try await writer.write(ByteBuffer(string: ": still here\n\n"))
                     lastWrite = clock.now
                 }
             }
-            if signalled { try? await Task.sleep(until: max(clock.now + Self.coalesce, earliest), clock: clock) }
+            if signalled {
+                // A render that begins after the change was announced shows it; another
+                // stream of the page may already have begun one.
+                notBefore = clock.now
+                try? await Task.sleep(until: max(clock.now + Self.coalesce, earliest), clock: clock)
+            } else {
+                notBefore = rendered + .nanoseconds(1)
+            }
         }
     }
 

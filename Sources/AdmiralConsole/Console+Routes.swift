@@ -79,8 +79,10 @@ extension Console {
                 var view = view
                 view.values = Dictionary(
                     form.fields.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+                let message = Self.message(of: error)
                 return await refused(
-                    [route[0], route[1], "services"], form: "create", message: Self.message(of: error), view: view)
+                    [route[0], route[1], "services"], form: "create", message: message,
+                    field: Self.createFormField(concernedBy: message), view: view)
             }
         }
         guard route.count == 5, route[0] == "clusters" else {
@@ -91,17 +93,21 @@ extension Console {
         switch (route[2], route[4]) {
         case ("services", "scale"):
             let text = (form["desiredCount"] ?? "").trimmingCharacters(in: .whitespaces)
+            var view = view
+            view.values["desiredCount"] = text
             guard let desiredCount = Int(text) else {
                 return await refused(
                     pageRoute, form: "scale",
-                    message: "The desired count must be a whole number; '\(text)' is not one.", view: view)
+                    message: "The desired count must be a whole number; '\(text)' is not one.", field: "desiredCount",
+                    view: view)
             }
             do {
                 _ = try await controlPlane.services.updateService(
                     ECS.UpdateServiceRequest(cluster: cluster, service: route[3], desiredCount: desiredCount),
                     context: context)
             } catch {
-                return await refused(pageRoute, form: "scale", message: Self.message(of: error), view: view)
+                return await refused(
+                    pageRoute, form: "scale", message: Self.message(of: error), field: "desiredCount", view: view)
             }
             return Self.redirect(to: Paths.service(cluster, route[3]))
         case ("services", "update"):
@@ -113,7 +119,8 @@ extension Console {
             } catch {
                 var view = view
                 view.values["taskDefinition"] = taskDefinition
-                return await refused(pageRoute, form: "update", message: Self.message(of: error), view: view)
+                return await refused(
+                    pageRoute, form: "update", message: Self.message(of: error), field: "taskDefinition", view: view)
             }
             return Self.redirect(to: Paths.service(cluster, route[3]))
         case ("services", "deploy"):
@@ -179,13 +186,19 @@ extension Console {
         } catch {
             var view = view
             view.values["definition"] = text
-            return await refused(pageRoute, form: "register", message: Self.message(of: error), view: view)
+            return await refused(
+                pageRoute, form: "register", message: Self.message(of: error), field: "definition", view: view)
         }
     }
 
-    func refused(_ route: [String], form: String, message: String, view: ViewContext) async -> Response {
+    /// The page of `route` again, with the refused form's message beside `field` (under
+    /// the form when it concerns no one field).
+    func refused(_ route: [String], form: String, message: String, field: String? = nil, view: ViewContext) async
+        -> Response
+    {
         var view = view
         view.errors[form] = message
+        view.errorFields[form] = field
         return await page(route: route, view: view, status: .badRequest)
     }
 

@@ -28,6 +28,8 @@ public struct Console: Sendable {
     /// How often a live page is re-rendered when no change was announced (some changes,
     /// a deployment completing on a timer, are not announced on the change feed).
     let liveInterval: Duration
+    /// The live sections of the pages open in browsers, rendered once for all who watch.
+    let livePages = LivePages()
 
     /// Creates the console over a control plane, for these users.
     public init(
@@ -54,7 +56,8 @@ public struct Console: Sendable {
             String($0).removingPercentEncoding ?? String($0)
         }
         if route.first == "assets", request.method == .get || request.method == .head {
-            return Self.asset(route.dropFirst().joined(separator: "/"))
+            return Self.asset(
+                route.dropFirst().joined(separator: "/"), version: FormData(urlEncoded: request.uri.query ?? "")["v"])
         }
         if route == ["sign-in"] {
             switch request.method {
@@ -81,13 +84,15 @@ public struct Console: Sendable {
                 return Self.plain(
                     .forbidden, "The form's anti-CSRF token is missing or wrong: reload the page and try again.")
             }
-            return await act(route: route, form: form, session: session)
+            return await withTaskExecutorPreference(RenderExecutor.shared) {
+                await act(route: route, form: form, session: session)
+            }
         case .get, .head:
             var view = ViewContext(
                 session: session, query: FormData(urlEncoded: request.uri.query ?? ""), errors: [:])
             view.rawQuery = request.uri.query ?? ""
             if Self.wantsEventStream(request) { return live(route: route, view: view) }
-            return await page(route: route, view: view)
+            return await withTaskExecutorPreference(RenderExecutor.shared) { await page(route: route, view: view) }
         default:
             return Self.plain(.methodNotAllowed, "The console takes GET for pages and POST for actions.")
         }
@@ -207,11 +212,14 @@ public struct Console: Sendable {
         return Response(status: .seeOther, headers: headers, body: ResponseBody())
     }
 
-    static func asset(_ name: String) -> Response {
+    /// An asset; asked for by its current version it may be kept for a year (a new build
+    /// names it by another version), otherwise the browser checks again each time.
+    static func asset(_ name: String, version: String?) -> Response {
         guard let asset = Assets.named[name] else { return plain(.notFound, "No such asset.") }
         let body = ByteBuffer(string: asset.content)
         var headers = securityHeaders(contentType: asset.contentType)
-        headers[.cacheControl] = "no-cache"
+        headers[.cacheControl] =
+            version != nil && version == Assets.versions[name] ? "public, max-age=31536000, immutable" : "no-cache"
         headers[.contentLength] = String(body.readableBytes)
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
     }

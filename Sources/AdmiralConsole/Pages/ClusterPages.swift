@@ -36,22 +36,18 @@ extension Console {
         guard let cluster = try await cluster(name, context), cluster.status == "ACTIVE" else {
             return Layout.notFound("There is no active cluster named \(name).", view: view)
         }
-        let instances = try await instances(name, context)
-        let live = try await liveTasks(name)
+        // One screen of instances (all when asked), each with its tasks, and the first
+        // services by name: what the page shows, not the whole cluster.
+        let showAll = view.query["instances"] == "all"
+        let after = showAll ? nil : view.query["instancesAfter"].flatMap { $0.isEmpty ? nil : $0 }
+        let (shown, moreInstances) = try await instanceSummaries(
+            name, after: after, limit: showAll ? nil : Self.instanceLimit, context)
+        let instanceCount = cluster.registeredContainerInstancesCount ?? shown.count
         // What the agents last reported of each task's use (the metrics publisher's table).
         let usage = controlPlane.taskUsage.snapshot(since: context.now.addingTimeInterval(-Self.usageWindow))
-        let services = try await serviceSummaries(name, tasks: live, context)
-        var tasksByInstance: [String: [TaskRecord]] = [:]
-        for task in live {
-            let arn = context.names.containerInstanceARN(cluster: name, id: task.containerInstanceId)
-            tasksByInstance[arn, default: []].append(task)
-        }
-        let showAll = view.query["instances"] == "all"
-        let shown =
-            showAll
-            ? instances
-            : Array(instances.sorted { ($0.ec2InstanceId ?? "") < ($1.ec2InstanceId ?? "") }.prefix(Self.instanceLimit))
-        let zones = Dictionary(grouping: shown) { $0.attributeValue("ecs.availability-zone") ?? "no zone" }
+        let (services, moreServices) = try await serviceSummaries(
+            name, after: nil, limit: Self.clusterServiceLimit, context)
+        let zones = Dictionary(grouping: shown) { $0.instance.attributeValue("ecs.availability-zone") ?? "no zone" }
         return Page(
             title: "Cluster " + name, breadcrumbs: [("Clusters", Paths.home), (name, nil)],
             sections: [
@@ -65,37 +61,45 @@ extension Console {
                 },
                 Page.section("instances", live: true) {
                     HTML.el(.h2) { "Container instances" }
-                    if instances.isEmpty {
+                    if shown.isEmpty && after == nil {
                         HTML.el(.p, .class("empty")) {
                             "No container instances: start an agent with --cluster \(name)."
                         }
                     }
-                    if shown.count < instances.count {
+                    if !showAll && (after != nil || moreInstances) {
                         HTML.el(.p, .class("note")) {
-                            "Showing \(shown.count) of \(instances.count) instances: "
+                            "Showing \(shown.count) of \(instanceCount) instances: "
+                            if after != nil {
+                                HTML.link(Paths.cluster(name), "first \(Self.instanceLimit)")
+                                " · "
+                            }
+                            if moreInstances, let last = shown.last {
+                                HTML.link(
+                                    Paths.cluster(name) + "?instancesAfter="
+                                        + Paths.encode(Paths.lastComponent(last.instance.containerInstanceArn)),
+                                    "next \(Self.instanceLimit)")
+                                " · "
+                            }
                             HTML.link(Paths.cluster(name) + "?instances=all", "show all")
                         }
                     }
                     for zone in zones.keys.sorted() {
                         HTML.el(.h3) { "Availability zone " + zone }
                         HTML.el(.div, .class("instances")) {
-                            for instance in (zones[zone] ?? []).sorted(by: {
-                                ($0.ec2InstanceId ?? "") < ($1.ec2InstanceId ?? "")
+                            for (instance, tasks) in (zones[zone] ?? []).sorted(by: {
+                                ($0.instance.ec2InstanceId ?? "") < ($1.instance.ec2InstanceId ?? "")
                             }) {
-                                instanceCard(
-                                    instance, cluster: name,
-                                    tasks: tasksByInstance[instance.containerInstanceArn ?? ""] ?? [], usage: usage,
-                                    view: view)
+                                instanceCard(instance, cluster: name, tasks: tasks, usage: usage, view: view)
                             }
                         }
                     }
                 },
                 Page.section("services", live: true) {
                     HTML.el(.h2) { "Services" }
-                    serviceTable(Array(services.prefix(Self.clusterServiceLimit)), cluster: name)
-                    if services.count > Self.clusterServiceLimit {
+                    serviceTable(services, cluster: name)
+                    if moreServices {
                         HTML.el(.p, .class("note")) {
-                            "Showing \(Self.clusterServiceLimit) of \(services.count) services: "
+                            "Showing \(services.count) of \(cluster.activeServicesCount ?? services.count) services: "
                             HTML.link(Paths.services(name), "all services")
                         }
                     }
@@ -106,8 +110,10 @@ extension Console {
     /// How old a task's reported use may be to count as its current use: a few metrics
     /// intervals (agents report every 60 s by default).
     static let usageWindow: TimeInterval = 300
-    /// How many instance cards a cluster page shows unless asked for all.
-    static let instanceLimit = 100
+    /// How many instance cards a cluster page shows at once unless asked for all.
+    static let instanceLimit = 50
+    /// How many of an instance's tasks its card lists.
+    static let cardTaskLimit = 10
     /// How many services a cluster page lists (the services page lists them all).
     static let clusterServiceLimit = 50
 
@@ -138,13 +144,15 @@ extension Console {
             }
             if !tasks.isEmpty {
                 HTML.el(.ul, .class("task-list")) {
-                    for task in tasks.sorted(by: { $0.createdAt < $1.createdAt }).prefix(20) {
+                    for task in tasks.sorted(by: { $0.createdAt < $1.createdAt }).prefix(Self.cardTaskLimit) {
                         HTML.el(.li) {
                             HTML.link(Paths.task(cluster, task.id), task.id)
                             " " + task.group + " " + task.lastStatus.rawValue
                         }
                     }
-                    if tasks.count > 20 { HTML.el(.li, .class("note")) { "and \(tasks.count - 20) more" } }
+                    if tasks.count > Self.cardTaskLimit {
+                        HTML.el(.li, .class("note")) { "and \(tasks.count - Self.cardTaskLimit) more" }
+                    }
                 }
             }
             let attributes = (instance.attributes ?? []).filter {

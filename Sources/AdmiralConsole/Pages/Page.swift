@@ -7,6 +7,9 @@ struct ViewContext: Sendable {
     var query: FormData
     /// A refused action's message, keyed by the form's name (`scale`, `stop`, ...).
     var errors: [String: String]
+    /// The field a refused form's message concerns, by form name: the message is shown
+    /// beside that field rather than under the form.
+    var errorFields: [String: String] = [:]
     /// What a refused form held, shown again in it (by field name).
     var values: [String: String] = [:]
     /// Whether the page is rendered for its event stream, which sends only the live
@@ -14,8 +17,11 @@ struct ViewContext: Sendable {
     var streaming = false
     /// The query string as the browser sent it, kept in the page's event stream address.
     var rawQuery = ""
+    /// What the forms carry as their anti-CSRF token instead of the session's: a live
+    /// render shared by several sessions carries a placeholder each stream replaces.
+    var csrfTokenOverride: String?
 
-    var csrfToken: String { session.csrfToken }
+    var csrfToken: String { csrfTokenOverride ?? session.csrfToken }
 }
 
 /// A rendered page: its title, where it sits, and its sections; live sections are
@@ -58,9 +64,9 @@ enum Layout {
                     HTML.el(.meta, HTMLAttribute("charset", "utf-8"))
                     HTML.el(.meta, .name("viewport"), HTMLAttribute("content", "width=device-width, initial-scale=1"))
                     HTML.el(.title) { title + " · Admiral" }
-                    HTML.el(.link, HTMLAttribute("rel", "stylesheet"), .href("/console/assets/console.css"))
-                    HTML.el(.link, HTMLAttribute("rel", "icon"), .href("/console/assets/admiral.svg"))
-                    HTML.el(.script, HTMLAttribute("src", "/console/assets/console.js"), HTMLAttribute("defer", nil))
+                    HTML.el(.link, HTMLAttribute("rel", "stylesheet"), .href(Assets.path("console.css")))
+                    HTML.el(.link, HTMLAttribute("rel", "icon"), .href(Assets.path("admiral.svg")))
+                    HTML.el(.script, HTMLAttribute("src", Assets.path("console.js")), HTMLAttribute("defer", nil))
                 }
                 HTML.element(.body, bodyAttributes, content: body)
             }
@@ -144,11 +150,27 @@ enum Layout {
         HTML.el(.form, .postMethod, .action(action), .class("action"), .data("form", name)) {
             csrfField(view)
             fields()
-            if let error = view.errors[name] {
+            if let error = view.errors[name], view.errorFields[name] == nil {
                 HTML.el(.p, .class("error"), HTMLAttribute("role", "alert")) { error }
             }
         }
     }
+
+    /// A refused form's message when it concerns `field`, to follow that field.
+    static func fieldError(_ form: String, _ field: String, view: ViewContext) -> HTML {
+        guard view.errorFields[form] == field, let error = view.errors[form] else { return .empty }
+        return HTML.el(
+            .span, .class("error"), .id(errorId(form, field)), .data("field", field), HTMLAttribute("role", "alert")
+        ) { error }
+    }
+
+    /// What marks a field as the one a refused form's message concerns (for screen readers).
+    static func fieldAttributes(_ form: String, _ field: String, view: ViewContext) -> [HTMLAttribute] {
+        guard view.errorFields[form] == field, view.errors[form] != nil else { return [] }
+        return [HTMLAttribute("aria-invalid", "true"), HTMLAttribute("aria-describedby", errorId(form, field))]
+    }
+
+    static func errorId(_ form: String, _ field: String) -> String { "error-\(form)-\(field)" }
 
     static func notFound(_ what: String, view: ViewContext) -> Page {
         var page = Page(

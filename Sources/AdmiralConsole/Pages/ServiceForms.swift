@@ -26,7 +26,11 @@ extension Console {
                 field("Maximum percent", "maximumPercent", type: "number", view: view, default: "200")
                 HTML.el(.label) {
                     "Placement strategy"
-                    HTML.el(.select, .name("placementStrategy")) {
+                    HTML.element(
+                        .select,
+                        [.name("placementStrategy")]
+                            + Layout.fieldAttributes("create", "placementStrategy", view: view)
+                    ) {
                         for choice in Self.placementChoices {
                             if view.values["placementStrategy"] == choice.value {
                                 HTML.el(.option, .value(choice.value), HTMLAttribute("selected", nil)) { choice.label }
@@ -35,6 +39,18 @@ extension Console {
                             }
                         }
                     }
+                    Layout.fieldError("create", "placementStrategy", view: view)
+                }
+                HTML.el(.label) {
+                    "Placement constraints (one a line: distinctInstance, or memberOf and an expression)"
+                    HTML.element(
+                        .textarea,
+                        [
+                            .name("placementConstraints"), HTMLAttribute("rows", "2"),
+                            HTMLAttribute("placeholder", "memberOf attribute:ecs.availability-zone in [us-east-1a]"),
+                        ] + Layout.fieldAttributes("create", "placementConstraints", view: view)
+                    ) { view.values["placementConstraints"] ?? "" }
+                    Layout.fieldError("create", "placementConstraints", view: view)
                 }
                 field("Load balancer target group ARN (optional)", "targetGroupArn", view: view)
                 field("Container name", "containerName", view: view)
@@ -44,17 +60,41 @@ extension Console {
         }
     }
 
+    /// A field of the create form, followed by the refused form's message when it concerns it.
     func field(
         _ label: String, _ name: String, type: String = "text", view: ViewContext, default value: String = "",
         required: Bool = false
     ) -> HTML {
         var attributes: [HTMLAttribute] = [.type(type), .name(name), .value(view.values[name] ?? value)]
         if required { attributes.append(.required) }
+        attributes += Layout.fieldAttributes("create", name, view: view)
         return HTML.el(.label) {
             label
             HTML.element(.input, attributes)
+            Layout.fieldError("create", name, view: view)
         }
     }
+
+    /// Which field of the create form a refusal's message concerns, by the words the
+    /// API's messages use for it (the first field that matches); nil when none does.
+    static func createFormField(concernedBy message: String) -> String? {
+        let lowered = message.lowercased()
+        return createFormFieldWords.first { entry in entry.words.contains { lowered.contains($0) } }?.field
+    }
+
+    /// The words of the API's messages that name each field of the create form.
+    static let createFormFieldWords: [(field: String, words: [String])] = [
+        ("containerPort", ["containerport", "container port"]),
+        ("containerName", ["containername", "the container "]),
+        ("targetGroupArn", ["targetgrouparn", "target group"]),
+        ("placementConstraints", ["placement constraint", "memberof", "distinctinstance", "expression"]),
+        ("placementStrategy", ["placement strateg", "placementstrateg"]),
+        ("minimumHealthyPercent", ["minimumhealthypercent", "minimum healthy percent"]),
+        ("maximumPercent", ["maximumpercent", "maximum percent"]),
+        ("desiredCount", ["desiredcount", "desired count"]),
+        ("taskDefinition", ["taskdefinition", "task definition"]),
+        ("serviceName", ["service name", "servicename", "creation of service"]),
+    ]
 
     /// CreateService from the form's fields; a field that is not a number where one is
     /// needed is refused before the call.
@@ -71,6 +111,7 @@ extension Console {
         }
         let name = (form["serviceName"] ?? "").trimmingCharacters(in: .whitespaces)
         let strategies = try Self.placementStrategies(form["placementStrategy"] ?? "")
+        let constraints = try Self.placementConstraints(form["placementConstraints"] ?? "")
         var loadBalancers: [ECS.LoadBalancer]?
         let targetGroup = (form["targetGroupArn"] ?? "").trimmingCharacters(in: .whitespaces)
         if !targetGroup.isEmpty {
@@ -88,6 +129,7 @@ extension Console {
             deploymentConfiguration: ECS.DeploymentConfiguration(
                 maximumPercent: try number("maximumPercent", "The maximum percent"),
                 minimumHealthyPercent: try number("minimumHealthyPercent", "The minimum healthy percent")),
+            placementConstraints: constraints.isEmpty ? nil : constraints,
             placementStrategy: strategies.isEmpty ? nil : strategies)
         _ = try await controlPlane.services.createService(request, context: context)
         return name
@@ -102,6 +144,23 @@ extension Console {
             }
             let field = parts.count > 1 && !parts[1].isEmpty ? String(parts[1]) : nil
             return ECS.PlacementStrategy(type: type, field: field)
+        }
+    }
+
+    /// Placement constraints, one a line: `distinctInstance`, or `memberOf` followed by
+    /// its cluster query language expression.
+    static func placementConstraints(_ text: String) throws -> [ECS.PlacementConstraint] {
+        try text.split(whereSeparator: \.isNewline).compactMap { raw -> ECS.PlacementConstraint? in
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { return nil }
+            let word = String(line.prefix { !$0.isWhitespace })
+            let expression = line.dropFirst(word.count).trimmingCharacters(in: .whitespaces)
+            guard let type = ECS.PlacementConstraintType(rawValue: word) else {
+                throw AdmiralError.invalidParameter(
+                    "'\(word)' is not a placement constraint type: use distinctInstance, or memberOf and an expression."
+                )
+            }
+            return ECS.PlacementConstraint(type: type, expression: expression.isEmpty ? nil : expression)
         }
     }
 }

@@ -7,21 +7,50 @@ import Foundation
 extension Console {
     func servicesPage(_ cluster: String, view: ViewContext) async throws -> Page {
         let context = domainContext(view.session)
-        guard try await self.cluster(cluster, context)?.status == "ACTIVE" else {
+        guard let described = try await self.cluster(cluster, context), described.status == "ACTIVE" else {
             return Layout.notFound("There is no active cluster named \(cluster).", view: view)
         }
-        let services = try await serviceSummaries(cluster, tasks: try await liveTasks(cluster), context)
+        // A screen of services at a time, by name: each one's counts cost a read of its tasks.
+        let after = view.query["after"].flatMap { $0.isEmpty ? nil : $0 }
+        let (services, more) = try await serviceSummaries(
+            cluster, after: after, limit: Self.servicePageSize, context)
+        let total = described.activeServicesCount ?? services.count
         return Page(
             title: "Services of " + cluster,
             breadcrumbs: [("Clusters", Paths.home), (cluster, Paths.cluster(cluster)), ("Services", nil)],
             sections: [
-                Page.section("services", live: true) { serviceTable(services, cluster: cluster) },
+                Page.section("services", live: true) {
+                    serviceTable(services, cluster: cluster)
+                    if after != nil || more {
+                        HTML.el(.p, .class("note")) {
+                            "Showing \(services.count) of \(total) services"
+                            if let first = services.first?.serviceName, let last = services.last?.serviceName {
+                                " (\(first) to \(last))"
+                            }
+                            ": "
+                            if after != nil {
+                                HTML.link(Paths.services(cluster), "first \(Self.servicePageSize)")
+                                " · "
+                            }
+                            if more, let last = services.last?.serviceName {
+                                HTML.link(
+                                    Paths.services(cluster) + "?after=" + Paths.encode(last),
+                                    "next \(Self.servicePageSize)")
+                            }
+                        }
+                    }
+                },
                 Page.section("create") {
                     HTML.el(.h2) { "Create a service" }
                     createServiceForm(cluster, view: view)
                 },
             ])
     }
+
+    /// How many services the services page lists at a time.
+    static let servicePageSize = 100
+    /// How many of a service's stopped tasks its page lists, the last stopped first.
+    static let stoppedTaskLimit = 20
 
     func serviceTable(_ services: [ECS.Service], cluster: String) -> HTML {
         HTML.table(
@@ -46,8 +75,8 @@ extension Console {
         guard let service = try await service(cluster, name, context) else {
             return Layout.notFound("There is no service named \(name) in cluster \(cluster).", view: view)
         }
-        let running = try await tasks(cluster, service: name, status: .running, context)
-        let stopped = try await tasks(cluster, service: name, status: .stopped, context)
+        let (running, stopped) = try await serviceTaskLists(
+            cluster, service: name, stoppedLimit: Self.stoppedTaskLimit, context)
         let path = Paths.service(cluster, name)
         let metrics = view.streaming ? .empty : await serviceMetrics(cluster: cluster, service: name, view: view)
         let scaling = await serviceScaling(cluster: cluster, service: name, view: view)
@@ -95,20 +124,30 @@ extension Console {
                         Layout.form("scale", action: path + "/scale", view: view) {
                             HTML.el(.label) {
                                 "Desired count "
-                                HTML.el(
-                                    .input, .type("number"), .name("desiredCount"), HTMLAttribute("min", "0"),
-                                    .value(String(service.desiredCount ?? 0)), .required)
+                                HTML.element(
+                                    .input,
+                                    [
+                                        .type("number"), .name("desiredCount"), HTMLAttribute("min", "0"),
+                                        .value(view.values["desiredCount"] ?? String(service.desiredCount ?? 0)),
+                                        .required,
+                                    ] + Layout.fieldAttributes("scale", "desiredCount", view: view))
+                                Layout.fieldError("scale", "desiredCount", view: view)
                             }
                             HTML.el(.button, .type("submit")) { "Update desired count" }
                         }
                         Layout.form("update", action: path + "/update", view: view) {
                             HTML.el(.label) {
                                 "Task definition "
-                                HTML.el(
-                                    .input, .type("text"), .name("taskDefinition"),
-                                    .value(
-                                        view.values["taskDefinition"] ?? Format.taskDefinition(service.taskDefinition)),
-                                    .required)
+                                HTML.element(
+                                    .input,
+                                    [
+                                        .type("text"), .name("taskDefinition"),
+                                        .value(
+                                            view.values["taskDefinition"]
+                                                ?? Format.taskDefinition(service.taskDefinition)),
+                                        .required,
+                                    ] + Layout.fieldAttributes("update", "taskDefinition", view: view))
+                                Layout.fieldError("update", "taskDefinition", view: view)
                             }
                             HTML.el(.button, .type("submit")) { "Deploy this revision" }
                         }
@@ -160,7 +199,7 @@ extension Console {
                     HTML.el(.h2) { "Tasks" }
                     taskTable(running, cluster: cluster, empty: "No running tasks.")
                     HTML.el(.h3) { "Recently stopped" }
-                    taskTable(Array(stopped.prefix(20)), cluster: cluster, empty: "No stopped tasks.")
+                    taskTable(stopped, cluster: cluster, empty: "No stopped tasks.")
                 },
                 Page.section("scaling", live: true) { scaling },
                 Page.section("metrics") { metrics },

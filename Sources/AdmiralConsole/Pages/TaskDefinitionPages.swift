@@ -152,9 +152,14 @@ extension Console {
                             + "another family, when you change \"family\"). Masked values keep their current value."
                     }
                     Layout.form("register", action: path + "/register", view: view) {
-                        HTML.el(.textarea, .name("definition"), HTMLAttribute("rows", "24"), .class("json")) {
+                        HTML.element(
+                            .textarea,
+                            [.name("definition"), HTMLAttribute("rows", "24"), .class("json")]
+                                + Layout.fieldAttributes("register", "definition", view: view)
+                        ) {
                             view.values["definition"] ?? Self.registrationJSON(definition)
                         }
+                        Layout.fieldError("register", "definition", view: view)
                         HTML.el(.button, .type("submit")) { "Register new revision" }
                     }
                 },

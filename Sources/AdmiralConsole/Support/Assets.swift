@@ -4,6 +4,28 @@ enum Assets {
     struct Asset: Sendable {
         var contentType: String
         var content: String
+        /// A fingerprint of the content: pages name an asset with it (`?v=`), so a
+        /// browser keeps the asset until a new build changes it.
+        var version: String { Assets.fingerprint(content) }
+    }
+
+    /// The address pages name an asset by: with its version, so that it is cached.
+    static func path(_ name: String) -> String {
+        let base = Console.pathPrefix + "/assets/" + name
+        return versions[name].map { base + "?v=" + $0 } ?? base
+    }
+
+    /// Each asset's version, computed once.
+    static let versions: [String: String] = named.mapValues(\.version)
+
+    /// FNV-1a (64 bits) of the content in hex: enough to tell builds' assets apart.
+    static func fingerprint(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return String(hash, radix: 16)
     }
 
     static let named: [String: Asset] = [
@@ -22,22 +44,27 @@ enum Assets {
           var status = document.getElementById("live-status");
           function say(text) { if (status) { status.textContent = text; } }
           if (!live || !window.EventSource) { say(""); return; }
-          var source = new EventSource(live);
-          source.addEventListener("open", function () { say("live"); });
-          source.addEventListener("error", function () { say("reconnecting"); });
-          source.addEventListener("fragments", function (event) {
-            var fragments = JSON.parse(event.data);
-            Object.keys(fragments).forEach(function (id) {
-              var node = document.getElementById(id);
-              if (node) { node.innerHTML = fragments[id]; }
+          // The stream opens once the page has loaded: its first changes wait for the
+          // page to be drawn rather than compete with it.
+          function open() {
+            var source = new EventSource(live);
+            source.addEventListener("open", function () { say("live"); });
+            source.addEventListener("error", function () { say("reconnecting"); });
+            source.addEventListener("fragments", function (event) {
+              var fragments = JSON.parse(event.data);
+              Object.keys(fragments).forEach(function (id) {
+                var node = document.getElementById(id);
+                if (node) { node.innerHTML = fragments[id]; }
+              });
+              body.setAttribute("data-updated", String(Date.now()));
+              say("live");
             });
-            body.setAttribute("data-updated", String(Date.now()));
-            say("live");
-          });
-          source.addEventListener("signed-out", function () {
-            source.close();
-            window.location.reload();
-          });
+            source.addEventListener("signed-out", function () {
+              source.close();
+              window.location.reload();
+            });
+          }
+          if (document.readyState === "complete") { open(); } else { window.addEventListener("load", open); }
         })();
 
         """
@@ -101,6 +128,8 @@ enum Assets {
           cursor: pointer; }
         button.danger { border-color: var(--bad); color: var(--bad); }
         .error { color: var(--bad); font-weight: 600; }
+        label .error { display: block; margin-top: 0.2rem; }
+        [aria-invalid="true"] { border-color: var(--bad); outline: 1px solid var(--bad); }
         .empty, .note { color: var(--muted); }
         ol.events { list-style: none; padding: 0; margin: 0; background: #fff; border: 1px solid var(--line); }
         ol.events li { padding: 4px 10px; border-bottom: 1px solid var(--line); }

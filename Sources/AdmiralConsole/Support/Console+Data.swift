@@ -7,7 +7,7 @@ import Foundation
 extension Console {
     /// How many items a list page shows at most; past it the page says so.
     static let listLimit = 1000
-    /// How many tasks a service or cluster page lists.
+    /// How many tasks desired RUNNING a service page lists.
     static let taskLimit = 200
 
     func clusterList(_ context: AdmiralControlPlane.RequestContext) async throws -> (
@@ -36,57 +36,12 @@ extension Console {
         return described.clusters?.first { $0.status == "ACTIVE" } ?? described.clusters?.first
     }
 
-    func instances(_ cluster: String, _ context: AdmiralControlPlane.RequestContext) async throws
-        -> [ECS.ContainerInstance]
-    {
-        var arns: [String] = []
-        var token: String?
-        repeat {
-            let page = try await controlPlane.containerInstances.list(
-                ECS.ListContainerInstancesRequest(cluster: cluster, nextToken: token, maxResults: 100),
-                context: context)
-            arns += page.containerInstanceArns ?? []
-            token = page.nextToken
-        } while token != nil && arns.count < Self.listLimit
-        var instances: [ECS.ContainerInstance] = []
-        for chunk in arns.chunked(100) {
-            let described = try await controlPlane.containerInstances.describe(
-                ECS.DescribeContainerInstancesRequest(cluster: cluster, containerInstances: chunk), context: context)
-            instances += described.containerInstances ?? []
-        }
-        return instances
-    }
-
     func service(_ cluster: String, _ name: String, _ context: AdmiralControlPlane.RequestContext) async throws
         -> ECS.Service?
     {
         let described = try await controlPlane.services.describeServices(
             ECS.DescribeServicesRequest(cluster: cluster, services: [name], include: [.tags]), context: context)
         return described.services?.first
-    }
-
-    /// Tasks of a cluster (or of one of its services), newest first.
-    func tasks(
-        _ cluster: String, service: String? = nil, status: ECS.DesiredStatus,
-        _ context: AdmiralControlPlane.RequestContext
-    ) async throws -> [ECS.Task] {
-        var arns: [String] = []
-        var token: String?
-        repeat {
-            let page = try await controlPlane.tasks.listTasks(
-                ECS.ListTasksRequest(
-                    cluster: cluster, nextToken: token, maxResults: 100, serviceName: service, desiredStatus: status),
-                context: context)
-            arns += page.taskArns ?? []
-            token = page.nextToken
-        } while token != nil && arns.count < Self.taskLimit
-        var tasks: [ECS.Task] = []
-        for chunk in arns.prefix(Self.taskLimit).chunked(100) {
-            let described = try await controlPlane.tasks.describeTasks(
-                ECS.DescribeTasksRequest(cluster: cluster, tasks: chunk), context: context)
-            tasks += described.tasks ?? []
-        }
-        return tasks.sorted { ($0.createdAt ?? .distantPast) > ($1.createdAt ?? .distantPast) }
     }
 
     func task(_ cluster: String, _ id: String, _ context: AdmiralControlPlane.RequestContext) async throws
