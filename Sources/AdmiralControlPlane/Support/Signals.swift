@@ -48,6 +48,11 @@ public final class Signals: Sendable {
 
     /// One registration; `wait` returns at the first signal after `register` (even one
     /// sent before `wait` was called) or when the timeout passes.
+    ///
+    /// A waiter serves one wait: a wait that times out cancels its read of the stream,
+    /// which ends the stream, so every later wait on the same waiter returns false at once
+    /// (a loop that reuses one spins). Register a new waiter for each wait, before checking
+    /// the state, as the long polls and controllers do.
     public final class Waiter: Sendable {
         private let signals: Signals
         private let key: String
