@@ -310,18 +310,7 @@ public struct AWSEndpoint: HTTPResponder {
         // was even checked.
         let marker = Array("Version=\(EC2.version)".utf8)
         return body.withUnsafeReadableBytes { raw in
-            guard let base = raw.baseAddress, raw.count >= marker.count else { return false }
-            return marker.withUnsafeBytes { wanted in
-                guard let wantedBase = wanted.baseAddress else { return false }
-                var offset = 0
-                while offset + marker.count <= raw.count {
-                    guard let hit = memchr(base + offset, Int32(marker[0]), raw.count - offset - marker.count + 1)
-                    else { return false }
-                    if memcmp(hit, wantedBase, marker.count) == 0 { return true }
-                    offset = base.distance(to: UnsafeRawPointer(hit)) + 1
-                }
-                return false
-            }
+            marker.withUnsafeBytes { ByteSearch.firstOffset(of: $0, in: raw) != nil }
         }
     }
 

@@ -56,15 +56,8 @@ public enum JSONEscapes {
         guard index + 4 <= end else { return nil }
         var value: UInt32 = 0
         for offset in 0..<4 {
-            let byte = buffer[index + offset]
-            let digit: UInt8
-            switch byte {
-            case 0x30...0x39: digit = byte - 0x30
-            case 0x41...0x46: digit = byte - 0x41 + 10
-            case 0x61...0x66: digit = byte - 0x61 + 10
-            default: return nil
-            }
-            value = value << 4 | UInt32(digit)
+            guard let digit = WireJSONParser.hexValue(buffer[index + offset]) else { return nil }
+            value = value << 4 | digit
         }
         return value
     }

@@ -132,7 +132,7 @@ struct LogChunk: Sendable {
             var from = messagesStart
             literal.withUnsafeBytes { needle in
                 while from < end {
-                    guard let offset = Self.find(needle, in: raw, from: from) else { return }
+                    guard let offset = ByteSearch.firstOffset(of: needle, in: raw, from: from) else { return }
                     let index = event(containing: offset)
                     let range = messageRange(index)
                     if offset + needle.count <= range.upperBound { found.append(index) }
@@ -143,23 +143,6 @@ struct LogChunk: Sendable {
             }
         }
         return found
-    }
-
-    /// The first place at or after `from` where `needle` occurs in `haystack`: memchr for
-    /// its first byte, memcmp for the rest.
-    static func find(_ needle: UnsafeRawBufferPointer, in haystack: UnsafeRawBufferPointer, from: Int) -> Int? {
-        guard let first = needle.first, let base = haystack.baseAddress, let pattern = needle.baseAddress else {
-            return nil
-        }
-        var at = from
-        let last = haystack.count - needle.count
-        while at <= last {
-            guard let hit = memchr(base + at, Int32(first), last - at + 1) else { return nil }
-            let offset = base.distance(to: UnsafeRawPointer(hit))
-            if memcmp(base + offset, pattern, needle.count) == 0 { return offset }
-            at = offset + 1
-        }
-        return nil
     }
 
     /// The id of event `index` of chunk `chunk`.

@@ -55,18 +55,7 @@ extension SQLiteLogStore {
         let first = chunk.timestamp(0)
         let last = chunk.timestamp(chunk.count - 1)
         let bytes = chunk.messageBytes
-        let insert = try db.cachedStatement(
-            sql: """
-                INSERT INTO log_chunks (group_id, stream_id, min_ts, max_ts, count, bytes, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
-        try chunk.bytes.withUnsafeBytes { body in
-            try insert.execute(arguments: [
-                group, stream, first, last, chunk.count, bytes,
-                Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: body.baseAddress!), count: body.count,
-                    deallocator: .none),
-            ])
-        }
+        try insertRow(chunk, group: group, stream: stream, db)
         try db.cachedStatement(
             sql: """
                 UPDATE log_streams SET first_ts = min(coalesce(first_ts, ?), ?),
@@ -75,6 +64,23 @@ extension SQLiteLogStore {
                 WHERE id = ?
                 """
         ).execute(arguments: [first, first, last, last, bytes, ingestionTime, stream])
+    }
+
+    /// The chunk's row alone (the stream's counts are the caller's).
+    static func insertRow(_ chunk: LogChunk, group: Int64, stream: Int64, _ db: Database) throws {
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO log_chunks (group_id, stream_id, min_ts, max_ts, count, bytes, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+        // The statement binds (copies) the body before this returns, so it is lent, not copied.
+        try chunk.bytes.withUnsafeBytes { body in
+            try insert.execute(arguments: [
+                group, stream, chunk.timestamp(0), chunk.timestamp(chunk.count - 1), chunk.count, chunk.messageBytes,
+                Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: body.baseAddress!), count: body.count,
+                    deallocator: .none),
+            ])
+        }
     }
 
     public func events(
@@ -270,15 +276,7 @@ extension SQLiteLogStore {
             guard let owner, !pending.isEmpty else { return }
             let chunk = LogChunk(pending)
             pending.removeAll(keepingCapacity: true)
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT INTO log_chunks (group_id, stream_id, min_ts, max_ts, count, bytes, body)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """)
-            try insert.execute(arguments: [
-                owner.group, owner.stream, chunk.timestamp(0), chunk.timestamp(chunk.count - 1), chunk.count,
-                chunk.messageBytes, Data(chunk.bytes),
-            ])
+            try insertRow(chunk, group: owner.group, stream: owner.stream, db)
         }
         while let row = try rows.next() {
             let group: Int64 = row[0]

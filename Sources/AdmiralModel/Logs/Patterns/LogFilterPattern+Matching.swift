@@ -120,27 +120,15 @@ extension LogFilterPattern {
     /// Whether `term` occurs in `message`, comparing UTF-8 bytes as CloudWatch Logs does
     /// (case-sensitive). Not Foundation's `contains`, which traps on some messages when
     /// the term holds a NUL (found by fuzzing: one FilterLogEvents call stopped the server).
-    /// Whether `term` occurs in `message`, compared as UTF-8 bytes (memchr for the first
-    /// byte, memcmp for the rest: the generic collection search cost more than the rest of
-    /// a filter's work on an event).
+    /// Whether `term` occurs in `message`, compared as UTF-8 bytes (``ByteSearch``: the
+    /// generic collection search cost more than the rest of a filter's work on an event).
     static func occurs(_ term: String, in message: String) -> Bool {
         if term.isEmpty { return true }
         var term = term
         var message = message
         return term.withUTF8 { needle in
             message.withUTF8 { haystack in
-                guard needle.count <= haystack.count, let base = haystack.baseAddress,
-                    let pattern = needle.baseAddress
-                else { return false }
-                let last = haystack.count - needle.count
-                var at = 0
-                while at <= last {
-                    guard let hit = memchr(base + at, Int32(pattern[0]), last - at + 1) else { return false }
-                    let offset = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
-                    if memcmp(base + offset, pattern, needle.count) == 0 { return true }
-                    at = offset + 1
-                }
-                return false
+                ByteSearch.firstOffset(of: UnsafeRawBufferPointer(needle), in: UnsafeRawBufferPointer(haystack)) != nil
             }
         }
     }
